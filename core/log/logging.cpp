@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "log/logging.h"
+
+#include "log/qtformat.h"
+
+#include <QDir>
+#include <QtLogging>
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <vector>
+
+namespace gatehouse::log {
+namespace {
+
+struct State
+{
+    std::mutex mutex;
+    std::vector<spdlog::sink_ptr> sinks;
+    spdlog::level::level_enum level = spdlog::level::info;
+    QString filePath;
+    bool initialized = false;
+};
+
+State &state()
+{
+    static State s;
+    return s;
+}
+
+spdlog::level::level_enum levelFor(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg:
+        return spdlog::level::debug;
+    case QtInfoMsg:
+        return spdlog::level::info;
+    case QtWarningMsg:
+        return spdlog::level::warn;
+    case QtCriticalMsg:
+        return spdlog::level::err;
+    case QtFatalMsg:
+        return spdlog::level::critical;
+    }
+    return spdlog::level::warn;
+}
+
+void qtMessageHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    const auto qtLogger = logger("qt");
+    const char *category = context.category ? context.category : "default";
+    if (qstrcmp(category, "default") == 0)
+        qtLogger->log(levelFor(type), "{}", message);
+    else
+        qtLogger->log(levelFor(type), "[{}] {}", category, message);
+    if (type == QtFatalMsg) {
+        qtLogger->flush();
+        std::abort();
+    }
+}
+
+std::shared_ptr<spdlog::logger> makeLogger(const std::string &name, const State &s)
+{
+    auto created = std::make_shared<spdlog::logger>(name, s.sinks.begin(), s.sinks.end());
+    created->set_level(s.level);
+    created->flush_on(spdlog::level::warn);
+    return created;
+}
+
+} // namespace
+
+Expected<void> initialize(const Options &options)
+{
+    State &s = state();
+    Expected<void> result;
+    {
+        std::lock_guard lock(s.mutex);
+        s.sinks.clear();
+        s.filePath.clear();
+        s.level = options.verbose ? spdlog::level::debug : spdlog::level::info;
+
+        auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+        console->set_level(options.verbose ? spdlog::level::debug : spdlog::level::warn);
+        console->set_pattern("gatehouse: %^%l%$ [%n] %v");
+        s.sinks.push_back(console);
+
+        if (!options.directory.isEmpty()) {
+            if (!QDir().mkpath(options.directory)) {
+                result = fail(QStringLiteral("cannot create the log folder %1").arg(options.directory));
+            } else {
+                const QString path = options.directory + QStringLiteral("/gatehouse.log");
+                try {
+                    auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+                        path.toStdString(), options.maxFileBytes, options.maxFiles);
+                    file->set_level(s.level);
+                    file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l [%n] %v");
+                    s.sinks.push_back(file);
+                    s.filePath = path;
+                } catch (const spdlog::spdlog_ex &e) {
+                    result = fail(QStringLiteral("cannot open the log file %1: %2")
+                                      .arg(path, QString::fromUtf8(e.what())));
+                }
+            }
+        }
+        // Loggers made before (by an earlier call) get the new sinks and level.
+        spdlog::apply_all([&s](const std::shared_ptr<spdlog::logger> &existing) {
+            existing->sinks() = s.sinks;
+            existing->set_level(s.level);
+        });
+        s.initialized = true;
+    }
+    qInstallMessageHandler(qtMessageHandler);
+    return result;
+}
+
+std::shared_ptr<spdlog::logger> logger(std::string_view area)
+{
+    State &s = state();
+    const std::string name(area);
+    std::lock_guard lock(s.mutex);
+    if (auto existing = spdlog::get(name))
+        return existing;
+    if (!s.initialized) {
+        // Before initialize(): warnings and errors still reach stderr.
+        auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+        console->set_level(spdlog::level::warn);
+        s.sinks.push_back(console);
+        s.initialized = true;
+    }
+    auto created = makeLogger(name, s);
+    spdlog::register_logger(created);
+    return created;
+}
+
+QString logFilePath()
+{
+    State &s = state();
+    std::lock_guard lock(s.mutex);
+    return s.filePath;
+}
+
+void shutdown()
+{
+    qInstallMessageHandler(nullptr);
+    State &s = state();
+    std::lock_guard lock(s.mutex);
+    spdlog::apply_all([](const std::shared_ptr<spdlog::logger> &l) { l->flush(); });
+    spdlog::drop_all();
+    s.sinks.clear();
+    s.filePath.clear();
+    s.initialized = false;
+}
+
+} // namespace gatehouse::log

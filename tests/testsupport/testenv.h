@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+/// What every Gatehouse test shares: the check that it runs in the isolated environment of
+/// tests/harness.sh, and small helpers for fixtures.
+namespace gatehouse::test {
+
+/// Aborts the test program unless HOME and the XDG folders point into the harness's temporary
+/// folder, so that no test ever reads or writes the real home, keychain or display.
+void requireIsolatedEnvironment();
+
+/// The harness's temporary folder for this run.
+QString scratchRoot();
+
+/// Runs git with @p arguments in @p folder (a fixed identity, no user or system config) and
+/// returns its standard output; fails the test (QTest) on a non-zero exit.
+QString git(const QString &folder, const QStringList &arguments);
+
+/// Writes @p content to @p path, making folders as needed.
+void writeFile(const QString &path, const QByteArray &content);
+
+/// Every file below @p folder whose bytes contain @p needle (for "the secret is nowhere" checks).
+QStringList filesContaining(const QString &folder, const QByteArray &needle);
+
+} // namespace gatehouse::test

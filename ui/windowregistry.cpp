@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "windowregistry.h"
+
+#include "mainwindow.h"
+
+#include "log/logging.h"
+#include "log/qtformat.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace gatehouse::ui {
+
+WindowRegistry::WindowRegistry(secrets::CredentialStore *credentials, QObject *parent)
+    : QObject(parent)
+    , m_credentials(credentials)
+{
+}
+
+WindowRegistry::~WindowRegistry()
+{
+    const auto windows = std::exchange(m_windows, {});
+    for (const auto &window : windows)
+        delete window.data();
+}
+
+Expected<MainWindow *> WindowRegistry::openFolder(const QString &folder)
+{
+    const QFileInfo info(folder);
+    if (!info.exists())
+        return fail(tr("The folder %1 does not exist.").arg(folder));
+    if (!info.isDir())
+        return fail(tr("%1 is not a folder.").arg(folder));
+    if (!info.isReadable())
+        return fail(tr("The folder %1 cannot be read.").arg(folder));
+    const QString canonical = info.canonicalFilePath();
+
+    if (MainWindow *existing = windowFor(canonical)) {
+        existing->show();
+        existing->raise();
+        existing->activateWindow();
+        return existing;
+    }
+
+    auto *window = new MainWindow(canonical, m_credentials);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    m_windows.insert(canonical, window);
+    connect(window, &QObject::destroyed, this, [this, canonical] { m_windows.remove(canonical); });
+    connect(window, &MainWindow::openFolderRequested, this, [this, window](const QString &path) {
+        if (auto opened = openFolder(path); !opened)
+            window->showError(opened.error().message);
+    });
+    log::logger("ui")->info("opened a window for {}", canonical);
+    window->show();
+    Q_EMIT windowOpened(window);
+    return window;
+}
+
+MainWindow *WindowRegistry::windowFor(const QString &folder) const
+{
+    const QString canonical = QFileInfo(folder).canonicalFilePath();
+    return canonical.isEmpty() ? nullptr : m_windows.value(canonical).data();
+}
+
+QList<MainWindow *> WindowRegistry::windows() const
+{
+    QList<MainWindow *> result;
+    for (const auto &window : m_windows)
+        if (window)
+            result << window.data();
+    return result;
+}
+
+} // namespace gatehouse::ui
