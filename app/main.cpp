@@ -4,6 +4,7 @@
 #include "i18n.h"
 #include "mainwindow.h"
 #include "screenshot.h"
+#include "verbs.h"
 #include "windowregistry.h"
 
 #include "common/paths.h"
@@ -43,6 +44,20 @@ bool needsGui(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && app::isVerb(QString::fromLocal8Bit(argv[1]))) {
+        const QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
+        QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString));
+        // Verbs print their answers on stdout; the program's own log stays quiet on stderr.
+        log::initialize({.directory = paths::logDir()}).or_else([](const Error &) { return Expected<void>(); });
+        QStringList arguments = QCoreApplication::arguments();
+        const QString verb = arguments.at(1);
+        arguments.remove(0, 2);
+        const int status = app::runVerb(verb, arguments);
+        log::shutdown();
+        return status;
+    }
+
     const bool gui = needsGui(argc, argv);
     std::unique_ptr<QCoreApplication> app;
     if (gui)
@@ -67,8 +82,12 @@ int main(int argc, char **argv)
         QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Save a PNG of the main window to <file> once it is shown, then quit."),
         QStringLiteral("file"));
+    const QCommandLineOption restricted(
+        QStringLiteral("restricted"),
+        QCoreApplication::translate("main", "Open an untrusted folder restricted, without asking to trust it."));
     parser.addOption(verbose);
     parser.addOption(screenshot);
+    parser.addOption(restricted);
     parser.addPositionalArgument(QStringLiteral("folder"),
                                  QCoreApplication::translate("main", "The project folder (default: the current folder)."),
                                  QStringLiteral("[folder]"));
@@ -91,6 +110,8 @@ int main(int argc, char **argv)
 
     secrets::CredentialStore credentials;
     ui::WindowRegistry windows(&credentials);
+    // A screenshot run shows the window, not a question nobody is there to answer.
+    windows.setAskForTrust(!parser.isSet(restricted) && !parser.isSet(screenshot));
     const auto window = windows.openFolder(folder);
     if (!window) {
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(window.error().message));

@@ -72,8 +72,12 @@ MainWindow::MainWindow(QString folder, secrets::CredentialStore *credentials, QW
     m_branchLabel->setObjectName(QStringLiteral("branchLabel"));
     m_changesLabel = new QLabel(this);
     m_changesLabel->setObjectName(QStringLiteral("changesLabel"));
+    m_trustLabel = new QLabel(this);
+    m_trustLabel->setObjectName(QStringLiteral("trustLabel"));
     statusBar()->addWidget(m_branchLabel);
     statusBar()->addWidget(m_changesLabel, 1);
+    statusBar()->addPermanentWidget(m_trustLabel);
+    setTrustState(false, {});
 
     connect(m_status, &vcs::StatusWatcher::statusRead, this, [this](const vcs::RepositoryStatus &status) {
         m_branchLabel->setText(branchText(status));
@@ -203,6 +207,22 @@ QWidget *MainWindow::createApprovalPane()
     empty->setWordWrap(true);
     layout->addWidget(empty);
     return pane;
+}
+
+void MainWindow::setTrustState(bool trusted, const QStringList &configurationErrors)
+{
+    m_trusted = trusted;
+    if (!configurationErrors.isEmpty()) {
+        m_trustLabel->setText(tr("Restricted: the folder's configuration has errors"));
+        m_trustLabel->setToolTip(configurationErrors.join(u'\n'));
+    } else if (trusted) {
+        m_trustLabel->setText(tr("Trusted"));
+        m_trustLabel->setToolTip(tr("The folder's own settings apply."));
+    } else {
+        m_trustLabel->setText(tr("Restricted"));
+        m_trustLabel->setToolTip(tr("The folder's own settings that loosen anything are not applied; its deny and ask "
+                                    "rules are."));
+    }
 }
 
 bool MainWindow::showFile(const QString &path)

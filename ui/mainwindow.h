@@ -35,6 +35,11 @@ public:
     QString folder() const { return m_folder; }
     FileViewer *fileViewer() const { return m_viewer; }
 
+    /// Shows whether the folder's own configuration applies (trusted) or not (restricted), and
+    /// any errors reading it.
+    void setTrustState(bool trusted, const QStringList &configurationErrors);
+    bool isTrusted() const { return m_trusted; }
+
     /// Opens @p path (inside the folder) in the review area's viewer.
     bool showFile(const QString &path);
     void showError(const QString &message);
@@ -67,6 +72,8 @@ private:
     vcs::StatusWatcher *m_status;
     QLabel *m_branchLabel = nullptr;
     QLabel *m_changesLabel = nullptr;
+    QLabel *m_trustLabel = nullptr;
+    bool m_trusted = false;
     QFileSystemModel *m_files = nullptr;
     QTreeView *m_fileTree = nullptr;
     FileViewer *m_viewer = nullptr;

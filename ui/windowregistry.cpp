@@ -2,6 +2,10 @@
 #include "windowregistry.h"
 
 #include "mainwindow.h"
+#include "trustdialog.h"
+
+#include "common/paths.h"
+#include "trust/truststore.h"
 
 #include "log/logging.h"
 #include "log/qtformat.h"
@@ -42,7 +46,28 @@ Expected<MainWindow *> WindowRegistry::openFolder(const QString &folder)
         return existing;
     }
 
+    const trust::Grants grants = trust::readGrants(canonical);
+    trust::TrustStore store(paths::configDir());
+    bool trusted = grants.errors.isEmpty() && store.isTrusted(canonical, grants.hash);
+    if (!trusted && grants.errors.isEmpty() && m_askForTrust) {
+        TrustDialog dialog(canonical, grants, store.find(canonical).has_value());
+        dialog.exec();
+        switch (dialog.choice()) {
+        case TrustDialog::Choice::Cancel:
+            return fail(tr("Opening %1 was cancelled.").arg(canonical));
+        case TrustDialog::Choice::Restricted:
+            break;
+        case TrustDialog::Choice::Trust:
+            if (auto saved = store.trust(canonical, grants.hash); !saved)
+                return fail(tr("The folder could not be trusted: %1").arg(saved.error().message));
+            trusted = true;
+            log::logger("ui")->info("trusted {} (grants {})", canonical, grants.hash);
+            break;
+        }
+    }
+
     auto *window = new MainWindow(canonical, m_credentials);
+    window->setTrustState(trusted, grants.errors);
     window->setAttribute(Qt::WA_DeleteOnClose);
     m_windows.insert(canonical, window);
     connect(window, &QObject::destroyed, this, [this, canonical] { m_windows.remove(canonical); });

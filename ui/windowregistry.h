@@ -26,8 +26,13 @@ public:
     explicit WindowRegistry(secrets::CredentialStore *credentials, QObject *parent = nullptr);
     ~WindowRegistry() override;
 
-    /// Opens (or raises) the window of @p folder. Fails for a path that is not a readable folder.
+    /// Opens (or raises) the window of @p folder. A folder that is not trusted with its current
+    /// grants first shows the trust dialog (or, with askForTrust off, opens restricted). Fails for
+    /// a path that is not a readable folder, and when the person cancels the trust dialog.
     Expected<MainWindow *> openFolder(const QString &folder);
+
+    /// Whether untrusted folders ask (the default) or open restricted without asking.
+    void setAskForTrust(bool ask) { m_askForTrust = ask; }
 
     MainWindow *windowFor(const QString &folder) const;
     QList<MainWindow *> windows() const;
@@ -38,6 +43,7 @@ Q_SIGNALS:
 private:
     secrets::CredentialStore *m_credentials;
     QHash<QString, QPointer<MainWindow>> m_windows;
+    bool m_askForTrust = true;
 };
 
 } // namespace gatehouse::ui

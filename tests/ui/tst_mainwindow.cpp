@@ -64,6 +64,7 @@ private Q_SLOTS:
         writeFile(repo + QStringLiteral("/new.txt"), "new\n");
 
         ui::WindowRegistry registry(&m_credentials);
+        registry.setAskForTrust(false);
         const auto opened = registry.openFolder(repo);
         QVERIFY(opened.has_value());
         ui::MainWindow *window = *opened;
@@ -93,6 +94,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         ui::WindowRegistry registry(&m_credentials);
+        registry.setAskForTrust(false);
         const auto opened = registry.openFolder(dir.path());
         QVERIFY(opened.has_value());
         QTRY_COMPARE_WITH_TIMEOUT(labelText(*opened, "branchLabel"), QStringLiteral("Not a git repository"), 10000);
@@ -108,6 +110,7 @@ private Q_SLOTS:
         QVERIFY(QFile::link(first, dir.filePath(QStringLiteral("link-to-one"))));
 
         ui::WindowRegistry registry(&m_credentials);
+        registry.setAskForTrust(false);
         QSignalSpy openedSpy(&registry, &ui::WindowRegistry::windowOpened);
         auto *a = *registry.openFolder(first);
         QCOMPARE(*registry.openFolder(first + QStringLiteral("/.")), a);
@@ -132,6 +135,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         ui::WindowRegistry registry(&m_credentials);
+        registry.setAskForTrust(false);
         const auto missing = registry.openFolder(dir.filePath(QStringLiteral("missing")));
         QVERIFY(!missing.has_value());
         QVERIFY(missing.error().message.contains(QStringLiteral("does not exist")));
@@ -147,6 +151,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString repo = makeRepository(dir.filePath(QStringLiteral("p")), QStringLiteral("main"));
         ui::WindowRegistry registry(&m_credentials);
+        registry.setAskForTrust(false);
         auto *window = *registry.openFolder(repo);
         QVERIFY(QTest::qWaitForWindowExposed(window));
         QVERIFY(window->showFile(QStringLiteral("main.cpp")));

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "verbs.h"
+
+#include "policyoptions.h"
+
+#include "common/paths.h"
+#include "policy/check.h"
+#include "policy/engine.h"
+#include "trust/truststore.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace gatehouse::app {
+namespace {
+
+void printTo(FILE *stream, const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, static_cast<std::size_t>(bytes.size()), stream);
+}
+
+// Processes @p arguments (after the verb) with @p parser; prints errors. False: exit with *status.
+bool processArguments(QCommandLineParser &parser, const QString &verb, const QStringList &arguments, int *status)
+{
+    parser.addHelpOption();
+    if (!parser.parse(QStringList{QStringLiteral("gatehouse ") + verb} + arguments)) {
+        printTo(stderr, QStringLiteral("gatehouse %1: %2\n").arg(verb, parser.errorText()));
+        *status = 2;
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printTo(stdout, parser.helpText());
+        *status = 0;
+        return false;
+    }
+    return true;
+}
+
+void reportPolicyProblems(const policy::Policy &policy, const QString &verb)
+{
+    for (const QString &error : policy.errors())
+        printTo(stderr, QStringLiteral("gatehouse %1: error: %2\n").arg(verb, error));
+    if (!policy.errors().isEmpty())
+        printTo(stderr, QStringLiteral("gatehouse %1: until the settings are fixed, nothing is allowed without asking\n").arg(verb));
+    for (const QString &warning : policy.warnings())
+        printTo(stderr, QStringLiteral("gatehouse %1: warning: %2\n").arg(verb, warning));
+}
+
+} // namespace
+
+bool isVerb(const QString &verb)
+{
+    return verb == QStringLiteral("check") || verb == QStringLiteral("rules") || verb == QStringLiteral("trust");
+}
+
+int runVerb(const QString &verb, const QStringList &arguments)
+{
+    if (verb == QStringLiteral("check"))
+        return runCheck(arguments);
+    if (verb == QStringLiteral("rules"))
+        return runRules(arguments);
+    return runTrust(arguments);
+}
+
+int runCheck(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Reads tool calls as JSON lines on standard input and writes one decision per line on standard output."));
+    PolicyCommandLine common;
+    common.addTo(parser);
+    int status = 0;
+    if (!processArguments(parser, QStringLiteral("check"), arguments, &status))
+        return status;
+    if (!parser.positionalArguments().isEmpty()) {
+        printTo(stderr, QStringLiteral("gatehouse check: unexpected argument %1\n").arg(parser.positionalArguments().first()));
+        return 2;
+    }
+    auto options = common.read(parser);
+    if (!options) {
+        printTo(stderr, QStringLiteral("gatehouse check: %1\n").arg(options.error().message));
+        return 2;
+    }
+    const policy::Engine engine(policy::Policy::load(*options));
+    reportPolicyProblems(engine.policy(), QStringLiteral("check"));
+
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly)) {
+        printTo(stderr, QStringLiteral("gatehouse check: cannot read standard input\n"));
+        return 2;
+    }
+    bool anyMalformed = false;
+    while (true) {
+        QByteArray line = in.readLine();
+        if (line.isEmpty())
+            break;
+        if (line.endsWith('\n'))
+            line.chop(1);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        bool malformed = false;
+        QByteArray answer = policy::checkLine(engine, line, &malformed);
+        anyMalformed |= malformed;
+        answer += '\n';
+        std::fwrite(answer.constData(), 1, static_cast<std::size_t>(answer.size()), stdout);
+        std::fflush(stdout); // one answer per line, as it comes, for callers that talk to it
+    }
+    return anyMalformed ? 2 : 0;
+}
+
+int runRules(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Prints the rules in force for a project, with the layer and file each came from."));
+    PolicyCommandLine common;
+    common.addTo(parser);
+    int status = 0;
+    if (!processArguments(parser, QStringLiteral("rules"), arguments, &status))
+        return status;
+    auto options = common.read(parser);
+    if (!options) {
+        printTo(stderr, QStringLiteral("gatehouse rules: %1\n").arg(options.error().message));
+        return 2;
+    }
+    const policy::Policy policy = policy::Policy::load(*options);
+    QString out;
+    QTextStream text(&out);
+    text << "Project: " << policy.projectDir() << (options->projectTrusted ? " (trusted)" : " (not trusted: its own loosening settings are ignored)") << '\n';
+    text << "Mode: " << policy::modeName(policy.mode());
+    if (policy.modeFromSettings())
+        text << " (from the " << policy::layerName(policy.modeLayer()) << " layer)";
+    text << '\n';
+    text << "Folders the agent works in: " << policy.workspaceFolders().join(QStringLiteral(", ")) << '\n';
+    for (const auto verdict : {policy::Verdict::Deny, policy::Verdict::Ask, policy::Verdict::Allow}) {
+        text << '\n' << policy::verdictName(verdict) << ":\n";
+        int count = 0;
+        for (const policy::RuleEntry &entry : policy.rules()) {
+            if (entry.verdict != verdict)
+                continue;
+            ++count;
+            text << "  " << entry.rule.text << "    [" << policy::layerName(entry.layer) << ": " << entry.file << ']'
+                 << (entry.rule.neverMatches ? " (never matches)" : "") << '\n';
+        }
+        if (count == 0)
+            text << "  (none)\n";
+    }
+    if (!policy.ignored().isEmpty()) {
+        text << "\nNot applied:\n";
+        for (const QString &item : policy.ignored())
+            text << "  " << item << '\n';
+    }
+    text.flush();
+    printTo(stdout, out);
+    reportPolicyProblems(policy, QStringLiteral("rules"));
+    return policy.errors().isEmpty() ? 0 : 1;
+}
+
+int runTrust(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Shows what a folder's own configuration would grant and, once you confirm, trusts the folder."));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Trust without asking for confirmation."));
+    const QCommandLineOption revoke(QStringLiteral("revoke"), QStringLiteral("Stop trusting the folder."));
+    parser.addOptions({yes, revoke});
+    parser.addPositionalArgument(QStringLiteral("dir"), QStringLiteral("The folder."));
+    int status = 0;
+    if (!processArguments(parser, QStringLiteral("trust"), arguments, &status))
+        return status;
+    if (parser.positionalArguments().size() != 1) {
+        printTo(stderr, QStringLiteral("gatehouse trust: name one folder\n"));
+        return 2;
+    }
+    const QFileInfo info(parser.positionalArguments().first());
+    if (!info.isDir()) {
+        printTo(stderr, QStringLiteral("gatehouse trust: %1 is not a folder\n").arg(info.filePath()));
+        return 2;
+    }
+    const QString folder = info.canonicalFilePath();
+    trust::TrustStore store(paths::configDir());
+    if (parser.isSet(revoke)) {
+        if (auto done = store.revoke(folder); !done) {
+            printTo(stderr, QStringLiteral("gatehouse trust: %1\n").arg(done.error().message));
+            return 1;
+        }
+        printTo(stdout, QStringLiteral("%1 is no longer trusted.\n").arg(folder));
+        return 0;
+    }
+    const trust::Grants grants = trust::readGrants(folder);
+    printTo(stdout, QStringLiteral("%1\n").arg(folder));
+    if (!grants.errors.isEmpty()) {
+        for (const QString &error : grants.errors)
+            printTo(stderr, QStringLiteral("gatehouse trust: error: %1\n").arg(error));
+        printTo(stderr, QStringLiteral("gatehouse trust: fix the folder's configuration first; it cannot be trusted as it is\n"));
+        return 1;
+    }
+    if (grants.isEmpty())
+        printTo(stdout, QStringLiteral("Its configuration grants nothing beyond your own settings.\n"));
+    else {
+        printTo(stdout, QStringLiteral("Trusting it lets its configuration:\n"));
+        for (const QString &item : grants.items)
+            printTo(stdout, QStringLiteral("  - %1\n").arg(item));
+    }
+    if (store.isTrusted(folder, grants.hash)) {
+        printTo(stdout, QStringLiteral("It is already trusted with exactly these grants.\n"));
+        return 0;
+    }
+    if (store.find(folder))
+        printTo(stdout, QStringLiteral("It was trusted before, with other grants; they changed since.\n"));
+    if (!parser.isSet(yes)) {
+        printTo(stdout, QStringLiteral("Trust this folder? [y/N] "));
+        std::fflush(stdout);
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly))
+            return 1;
+        const QByteArray answer = in.readLine().trimmed().toLower();
+        if (answer != "y" && answer != "yes") {
+            printTo(stdout, QStringLiteral("Not trusted.\n"));
+            return 1;
+        }
+    }
+    if (auto done = store.trust(folder, grants.hash); !done) {
+        printTo(stderr, QStringLiteral("gatehouse trust: %1\n").arg(done.error().message));
+        return 1;
+    }
+    printTo(stdout, QStringLiteral("Trusted.\n"));
+    return 0;
+}
+
+} // namespace gatehouse::app

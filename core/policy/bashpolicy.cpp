@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Deciding a Bash command: SECURITY-MODEL.md section 4, steps 1 to 7, and contained commands.
+#include "policy/engine.h"
+#include "policy/paths.h"
+
+#include "shell/commands.h"
+#include "shell/describe.h"
+#include "shell/syntax.h"
+
+#include <QDir>
+#include <QSet>
+
+#include <optional>
+
+namespace gatehouse::policy {
+namespace {
+
+using namespace Qt::StringLiterals;
+using shell::NormalisedCommand;
+using shell::Risk;
+using shell::SimpleCommand;
+using shell::Word;
+using shell::WordFeature;
+
+constexpr qsizetype maxCommandLength = 10000;
+constexpr int maxInnerDepth = 3;
+
+QString canonicalLine(const QList<Word> &words)
+{
+    QString line;
+    for (const Word &word : words) {
+        if (!line.isEmpty())
+            line += u' ';
+        // A word whose value is decided at run time (or expands to file names) keeps its source
+        // text, so that it never equals a static word a rule names.
+        line += (word.isStatic() && !word.has(WordFeature::Glob)) ? quoteWord(word.text) : word.raw;
+    }
+    return line;
+}
+
+// Where relative paths of the next command resolve. Several candidates when a cd happened in a
+// subshell, pipeline or background job (it may or may not apply); none known after "cd -" or
+// a cd to a folder decided at run time.
+struct WorkingFolders
+{
+    QStringList candidates;
+    bool unknown = false;
+    bool leftWorkspace = false; ///< a cd went out of the writable folders
+};
+
+// The possible absolute paths of @p word (empty list: cannot be known before running).
+QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, const QString &home)
+{
+    QString text = word.text;
+    const std::uint32_t allowed = static_cast<std::uint32_t>(WordFeature::Quoted)
+                                  | static_cast<std::uint32_t>(WordFeature::AnsiCQuote)
+                                  | static_cast<std::uint32_t>(WordFeature::LocaleQuote)
+                                  | static_cast<std::uint32_t>(WordFeature::Tilde);
+    if (word.features & ~allowed) {
+        // $HOME and ${HOME} at the start are known; anything else is not.
+        if (word.has(WordFeature::ParameterExpansion) && !(word.features & ~(allowed | static_cast<std::uint32_t>(WordFeature::ParameterExpansion)))) {
+            for (const QString &prefix : {u"$HOME"_s, u"${HOME}"_s}) {
+                if (word.raw.startsWith(prefix) && !word.raw.mid(prefix.size()).contains(u'$')) {
+                    QString rest = word.raw.mid(prefix.size());
+                    rest.remove(u'"');
+                    rest.remove(u'\'');
+                    text = home + rest;
+                    return {resolvePath(text, u"/"_s, home)};
+                }
+            }
+        }
+        return {};
+    }
+    if (word.has(WordFeature::Tilde) && !(text == u"~"_s || text.startsWith(u"~/"_s)))
+        return {}; // ~user
+    if (text.isEmpty())
+        return {};
+    if (text.startsWith(u'/') || text.startsWith(u'~'))
+        return {resolvePath(text, u"/"_s, home)};
+    if (folders.unknown)
+        return {};
+    QList<ResolvedPath> paths;
+    for (const QString &folder : folders.candidates)
+        paths << resolvePath(text, folder, home);
+    return paths;
+}
+
+// The folder part of a glob word before its first wildcard component ("src/*.ts" -> "src").
+QString globFolder(const Word &word)
+{
+    const QStringList parts = word.text.split(u'/');
+    QStringList fixed;
+    for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+        if (parts[i].contains(u'*') || parts[i].contains(u'?') || parts[i].contains(u'['))
+            break;
+        fixed << parts[i];
+    }
+    if (word.text.startsWith(u'/'))
+        return fixed.isEmpty() ? u"/"_s : fixed.join(u'/');
+    return fixed.isEmpty() ? u"."_s : fixed.join(u'/');
+}
+
+// The files a glob whose wildcards are all in its last component names now, as bash would
+// expand it (a leading dot must be matched explicitly). std::nullopt when wildcards sit in
+// folder components, which this does not expand.
+std::optional<QStringList> expandLastComponent(const QString &folder, const QString &pattern)
+{
+    if (pattern.contains(u'/'))
+        return std::nullopt;
+    QStringList matches;
+    const QDir dir(folder);
+    const QStringList entries = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        if (entry.startsWith(u'.') && !pattern.startsWith(u'.'))
+            continue;
+        if (globMatchSegment(pattern, entry))
+            matches << dir.filePath(entry);
+    }
+    return matches;
+}
+
+bool isDeviceSink(const QString &path)
+{
+    return path == u"/dev/null"_s || path == u"/dev/stdout"_s || path == u"/dev/stderr"_s || path == u"/dev/tty"_s
+           || path.startsWith(u"/dev/fd/"_s);
+}
+
+bool isOutput(const QString &op)
+{
+    return op == u">"_s || op == u">>"_s || op == u">|"_s || op == u"&>"_s || op == u"&>>"_s || op == u"<>"_s || op == u">&"_s;
+}
+
+struct CommandState
+{
+    const SimpleCommand *source = nullptr;
+    NormalisedCommand normalised;
+    QString line;
+    QStringList denyLines;
+    QString description;
+    bool allowed = false;
+    const RuleEntry *allowRule = nullptr;
+    bool builtin = false;
+    bool writesFiles = false;
+    QString whyNotAllowed;
+};
+
+} // namespace
+
+Decision Engine::decideBash(const ToolCall &call) const
+{
+    Decision decision;
+    const QJsonValue value = call.input.value(u"command"_s);
+    if (!value.isString() || value.toString().trimmed().isEmpty()) {
+        decision.verdict = Verdict::Deny;
+        decision.reason = u"the input has no command"_s;
+        decision.description = u"runs nothing"_s;
+        return decision;
+    }
+    const QString text = value.toString();
+    const QString home = m_policy.homeDir();
+
+    QList<Risk> risks = shell::textRisks(text);
+    const auto riskIds = [&risks] {
+        QStringList ids;
+        for (const Risk &risk : std::as_const(risks))
+            if (!ids.contains(risk.id))
+                ids << risk.id;
+        return ids;
+    };
+
+    if (text.size() > maxCommandLength) {
+        decision.verdict = Verdict::Ask;
+        decision.source = Source::Risk;
+        decision.reason = u"the command is %1 characters long, more than the %2 that are analysed"_s.arg(text.size()).arg(maxCommandLength);
+        risks << Risk{u"too-long"_s, decision.reason, false};
+        decision.risks = riskIds();
+        decision.description = u"runs a very long command"_s;
+        return decision;
+    }
+
+    const shell::ParseResult parsed = shell::parse(text);
+    if (!parsed.ok) {
+        decision.verdict = Verdict::Ask;
+        decision.source = Source::Risk;
+        decision.reason = u"the command cannot be parsed (%1), so it cannot be checked"_s.arg(parsed.error);
+        risks << Risk{u"unparseable"_s, decision.reason, false};
+        decision.risks = riskIds();
+        decision.description = u"runs a command that cannot be analysed"_s;
+        return decision;
+    }
+
+    // ---- normalise every simple command (step 3)
+    QList<CommandState> commands;
+    commands.reserve(parsed.commands.size());
+    for (const SimpleCommand &command : parsed.commands) {
+        CommandState state;
+        state.source = &command;
+        state.normalised = shell::normalise(command);
+        state.line = canonicalLine(state.normalised.words);
+        state.denyLines << state.line;
+        for (const QList<Word> &form : std::as_const(state.normalised.denyForms)) {
+            const QString line = canonicalLine(form);
+            if (!state.denyLines.contains(line))
+                state.denyLines << line;
+        }
+        state.description = shell::describeCommand(state.normalised, command);
+        commands << state;
+    }
+    QStringList descriptions;
+    for (const CommandState &state : std::as_const(commands))
+        descriptions << state.description;
+    decision.description = shell::describeCommands(descriptions);
+
+    const auto finishWith = [&](Verdict verdict, Source source, const QString &reason, const RuleEntry *rule = nullptr) {
+        decision.verdict = verdict;
+        decision.source = rule ? sourceFor(rule->layer) : source;
+        decision.rule = rule ? rule->rule.text : QString();
+        decision.reason = reason;
+        decision.risks = riskIds();
+        return decision;
+    };
+
+    // ---- deny and ask rules against every command, and inside sh -c / eval strings (step 4)
+    const auto matchCommandRule = [](const QList<RuleEntry> &rules, const QStringList &lines) -> const RuleEntry * {
+        for (const RuleEntry &entry : rules) {
+            if (entry.rule.kind == Rule::Kind::Tool && entry.rule.tool == u"Bash"_s)
+                return &entry;
+            if (entry.rule.kind != Rule::Kind::Command)
+                continue;
+            for (const QString &line : lines)
+                if (entry.rule.command.matches(line))
+                    return &entry;
+        }
+        return nullptr;
+    };
+    // The command lines hidden in strings that a shell or eval will run.
+    std::function<void(const NormalisedCommand &, int, QList<QStringList> &)> innerLines;
+    innerLines = [&innerLines](const NormalisedCommand &n, int depth, QList<QStringList> &out) {
+        if (depth > maxInnerDepth || n.words.isEmpty())
+            return;
+        QString code;
+        const QString name = n.name();
+        if (name == u"eval"_s) {
+            QStringList parts;
+            for (const Word &word : n.words.mid(1))
+                parts << word.text;
+            code = parts.join(u' ');
+        } else if (shell::isShellOrInterpreter(name)) {
+            for (qsizetype i = 1; i + 1 < n.words.size(); ++i) {
+                const QString option = n.words[i].text;
+                if (option.startsWith(u'-') && !option.startsWith(u"--"_s) && option.contains(u'c')) {
+                    code = n.words[i + 1].text;
+                    break;
+                }
+            }
+        }
+        if (code.isEmpty())
+            return;
+        const shell::ParseResult inner = shell::parse(code);
+        for (const SimpleCommand &command : inner.commands) {
+            const NormalisedCommand normalised = shell::normalise(command);
+            QStringList lines{canonicalLine(normalised.words)};
+            for (const QList<Word> &form : normalised.denyForms)
+                lines << canonicalLine(form);
+            out << lines;
+            innerLines(normalised, depth + 1, out);
+        }
+    };
+    QList<QStringList> allLines;
+    for (const CommandState &state : std::as_const(commands)) {
+        allLines << state.denyLines;
+        innerLines(state.normalised, 1, allLines);
+    }
+    for (const QStringList &lines : std::as_const(allLines))
+        if (const RuleEntry *deny = matchCommandRule(m_deny, lines))
+            return finishWith(Verdict::Deny, Source::Default, u"denied by %1"_s.arg(deny->rule.text), deny);
+
+    // ---- folders, files and redirections (steps 4 to 6)
+    QStringList writable = m_policy.workspaceFolders();
+    writable << m_policy.sandboxAllowWrite();
+    const auto inWritable = [&writable](const ResolvedPath &path) {
+        for (const QString &folder : std::as_const(writable))
+            if (isInside(path.lexical, folder) && isInside(path.canonical, folder))
+                return true;
+        return false;
+    };
+    const auto isCritical = [this, &home](const QString &path) {
+        if (path == u"/"_s || path.count(u'/') == 1)
+            return true; // the root and its direct children
+        if (!home.isEmpty() && path == home)
+            return true;
+        for (const QString &folder : m_policy.workspaceFolders())
+            if (isInside(folder, path))
+                return true; // the project or one of its parents
+        return false;
+    };
+
+    WorkingFolders folders;
+    folders.candidates << m_policy.projectDir();
+    const RuleEntry *readDeny = nullptr;
+    QString readDenyPath;
+
+    for (CommandState &state : commands) {
+        const SimpleCommand &source = *state.source;
+        const NormalisedCommand &n = state.normalised;
+        const QString name = n.name();
+        const bool scoped = source.nesting > 0 || source.inPipeline || source.background;
+        risks << shell::commandRisks(n, source);
+
+        // cd and friends move where later relative paths resolve.
+        if (name == u"cd"_s || name == u"pushd"_s || name == u"popd"_s) {
+            QList<Word> targets;
+            for (const Word &word : n.words.mid(1))
+                if (!word.text.startsWith(u'-') || word.text == u"-"_s)
+                    targets << word;
+            QList<ResolvedPath> next;
+            if (name == u"popd"_s || (!targets.isEmpty() && targets.first().text == u"-"_s)) {
+                folders.unknown = true;
+            } else if (targets.isEmpty()) {
+                next << resolvePath(home, u"/"_s, home);
+            } else {
+                next = pathsOf(targets.first(), folders, home);
+                if (next.isEmpty())
+                    folders.unknown = true;
+            }
+            QStringList candidates;
+            for (const ResolvedPath &path : std::as_const(next)) {
+                candidates << path.canonical;
+                if (!inWritable(path))
+                    folders.leftWorkspace = true;
+            }
+            if (!folders.unknown) {
+                if (scoped)
+                    for (const QString &candidate : std::as_const(candidates)) {
+                        if (!folders.candidates.contains(candidate))
+                            folders.candidates << candidate;
+                    }
+                else
+                    folders.candidates = candidates;
+            }
+            state.builtin = true;
+            state.allowed = true;
+            continue;
+        }
+        if (name == u"git"_s && folders.leftWorkspace)
+            risks << Risk{u"cd-git"_s, u"git runs after a cd out of the project, where another repository's hooks and "
+                                       u"configuration apply"_s,
+                          true};
+        for (qsizetype i = 0; i < n.gitGlobalOptions.size(); ++i)
+            if (n.gitGlobalOptions[i] == u"-C"_s && i + 1 < n.gitGlobalOptions.size()) {
+                Word target;
+                target.text = n.gitGlobalOptions[i + 1];
+                target.raw = target.text;
+                const QList<ResolvedPath> paths = pathsOf(target, folders, home);
+                if (paths.isEmpty() || std::any_of(paths.begin(), paths.end(), [&](const ResolvedPath &p) { return !inWritable(p); }))
+                    risks << Risk{u"cd-git"_s, u"git -C works in a folder outside the project"_s, true};
+            }
+
+        // Removals aimed at critical paths (never contained: the person must see them).
+        if (shell::isRemoval(name)) {
+            bool endOfOptions = false;
+            for (const Word &word : n.words.mid(1)) {
+                if (!endOfOptions && word.text == u"--"_s) {
+                    endOfOptions = true;
+                    continue;
+                }
+                if (!endOfOptions && word.text.startsWith(u'-') && word.text.size() > 1)
+                    continue;
+                QString reason;
+                if (word.has(WordFeature::Glob)) {
+                    Word folder = word;
+                    folder.text = globFolder(word);
+                    folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+                    const QList<ResolvedPath> paths = pathsOf(folder, folders, home);
+                    if (paths.isEmpty())
+                        reason = u"%1 removes paths decided at run time"_s.arg(name);
+                    for (const ResolvedPath &path : paths)
+                        if (isCritical(path.lexical) || isCritical(path.canonical))
+                            reason = u"%1 %2 removes what is in %3"_s.arg(name, word.text, path.lexical);
+                } else {
+                    const QList<ResolvedPath> paths = pathsOf(word, folders, home);
+                    if (paths.isEmpty())
+                        reason = u"%1 removes %2, a path decided at run time"_s.arg(name, word.raw);
+                    for (const ResolvedPath &path : paths)
+                        if (isCritical(path.lexical) || isCritical(path.canonical))
+                            reason = u"%1 removes %2, a critical folder"_s.arg(name, path.lexical);
+                }
+                if (!reason.isEmpty())
+                    risks << Risk{u"critical-path-removal"_s, reason, false};
+            }
+        }
+
+        // Redirections: reads are reads, writes must stay in the writable folders.
+        for (const shell::Redirection &redirection : source.redirections) {
+            const QString &op = redirection.op;
+            if (op == u"<<"_s || op == u"<<-"_s || op == u"<<<"_s)
+                continue;
+            if ((op == u">&"_s || op == u"<&"_s)
+                && (redirection.target.text == u"-"_s
+                    || std::all_of(redirection.target.text.begin(), redirection.target.text.end(), [](QChar c) { return c.isDigit(); })))
+                continue; // duplicating or closing a descriptor
+            const bool output = isOutput(op);
+            if (redirection.target.isStatic() && isDeviceSink(redirection.target.text))
+                continue;
+            const QList<ResolvedPath> paths = pathsOf(redirection.target, folders, home);
+            if (paths.isEmpty()) {
+                risks << Risk{output ? u"redirect-dynamic"_s : u"read-dynamic"_s,
+                              u"it %1 %2, a path decided at run time"_s.arg(output ? u"writes to"_s : u"reads"_s,
+                                                                            redirection.target.raw),
+                              true};
+                state.writesFiles |= output;
+                state.whyNotAllowed = u"it redirects to a path decided at run time"_s;
+                continue;
+            }
+            for (const ResolvedPath &path : paths) {
+                if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, output)) {
+                    readDeny = deny;
+                    readDenyPath = path.lexical;
+                }
+                if (!output) {
+                    if (!inWorkspace(path.lexical, path.canonical))
+                        state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(path.lexical);
+                    continue;
+                }
+                state.writesFiles = true;
+                if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Edit"_s, path.lexical, path.canonical, true)) {
+                    readDeny = deny;
+                    readDenyPath = path.lexical;
+                }
+                if (isProtectedPath(path.lexical) || isProtectedPath(path.canonical))
+                    risks << Risk{u"redirect-protected"_s, u"it writes to %1, a protected path"_s.arg(path.lexical), false};
+                else if (!inWritable(path))
+                    risks << Risk{u"redirect-outside"_s, u"it writes to %1, outside the writable folders"_s.arg(path.lexical), true};
+            }
+        }
+
+        // Is the command allowed: by an allow rule, or as a read-only built-in (step 6)?
+        if (const RuleEntry *allow = matchCommandRule(m_allow, {state.line}); allow && !n.dynamicName) {
+            state.allowed = true;
+            state.allowRule = allow;
+        }
+        const shell::ReadOnlyUse use = shell::readOnlyUse(n);
+        bool builtinOk = use.readOnly;
+        if (!use.readOnly && state.whyNotAllowed.isEmpty())
+            state.whyNotAllowed = use.whyNot;
+        QList<Word> files = use.files;
+        if (use.recursive && files.isEmpty() && use.defaultsToCurrentFolder) {
+            Word here;
+            here.text = u"."_s;
+            here.raw = here.text;
+            files << here;
+        }
+        for (const Word &file : std::as_const(files)) {
+            // <(cmd): a pipe from a command that is checked on its own.
+            if (file.has(WordFeature::ProcessSubstitution))
+                continue;
+            if (file.has(WordFeature::Glob) && !(file.features & ~(static_cast<std::uint32_t>(WordFeature::Glob)
+                                                                    | static_cast<std::uint32_t>(WordFeature::Quoted)))) {
+                const qsizetype slash = file.text.lastIndexOf(u'/');
+                const QString last = file.text.mid(slash + 1);
+                const bool wildcardsOnlyLast = !file.text.left(slash + 1).contains(u'*') && !file.text.left(slash + 1).contains(u'?')
+                                               && !file.text.left(slash + 1).contains(u'[');
+                Word folderWord = file;
+                folderWord.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : file.text.left(slash));
+                folderWord.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+                const QList<ResolvedPath> bases = wildcardsOnlyLast ? pathsOf(folderWord, folders, home) : QList<ResolvedPath>();
+                bool expanded = !bases.isEmpty();
+                for (const ResolvedPath &base : bases) {
+                    const auto matches = expandLastComponent(base.canonical, last);
+                    if (!matches) {
+                        expanded = false;
+                        break;
+                    }
+                    if (!inWorkspace(base.lexical, base.canonical)) {
+                        builtinOk = false;
+                        state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(file.raw);
+                    }
+                    for (const QString &match : *matches) {
+                        const ResolvedPath path = resolvePath(match, u"/"_s, home);
+                        if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false);
+                            deny && use.readsContent) {
+                            readDeny = deny;
+                            readDenyPath = path.lexical;
+                        }
+                        if (!inWorkspace(path.lexical, path.canonical)) {
+                            builtinOk = false;
+                            state.whyNotAllowed = u"%1 matches %2, outside the project"_s.arg(file.raw, path.lexical);
+                        }
+                    }
+                }
+                if (expanded)
+                    continue;
+            }
+            if (file.has(WordFeature::Glob)) {
+                Word folder = file;
+                folder.text = globFolder(file);
+                folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+                const QList<ResolvedPath> paths = pathsOf(folder, folders, home);
+                if (paths.isEmpty()) {
+                    builtinOk = false;
+                    state.whyNotAllowed = u"it reads %1, decided at run time"_s.arg(file.raw);
+                }
+                for (const ResolvedPath &path : paths) {
+                    if (!inWorkspace(path.lexical, path.canonical)) {
+                        builtinOk = false;
+                        state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(file.raw);
+                    } else if (use.readsContent && (readDenyMayCoverBelow(path.lexical) || readDenyMayCoverBelow(path.canonical))) {
+                        builtinOk = false;
+                        state.whyNotAllowed = u"%1 may match a file that a Read deny rule covers"_s.arg(file.raw);
+                    }
+                }
+                continue;
+            }
+            const QList<ResolvedPath> paths = pathsOf(file, folders, home);
+            if (paths.isEmpty()) {
+                builtinOk = false;
+                state.whyNotAllowed = u"it reads %1, a path decided at run time"_s.arg(file.raw);
+                continue;
+            }
+            for (const ResolvedPath &path : paths) {
+                if (use.readsContent || !use.recursive) {
+                    if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false);
+                        deny && use.readsContent) {
+                        readDeny = deny;
+                        readDenyPath = path.lexical;
+                    }
+                }
+                if (!inWorkspace(path.lexical, path.canonical)) {
+                    builtinOk = false;
+                    state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(path.lexical);
+                } else if (use.recursive && use.readsContent
+                           && (readDenyMayCoverBelow(path.lexical) || readDenyMayCoverBelow(path.canonical))) {
+                    builtinOk = false;
+                    state.whyNotAllowed = u"it reads all of %1, which holds files that a Read deny rule covers"_s.arg(path.lexical);
+                }
+            }
+        }
+        if (state.writesFiles && m_policy.mode() != Mode::AcceptEdits) {
+            builtinOk = false;
+            if (state.whyNotAllowed.isEmpty())
+                state.whyNotAllowed = u"it writes its output to a file"_s;
+        }
+        if (builtinOk && !n.dynamicName) {
+            state.builtin = true;
+            state.allowed = true;
+        }
+        if (!state.allowed && state.whyNotAllowed.isEmpty())
+            state.whyNotAllowed = u"no rule allows it"_s;
+    }
+
+    if (readDeny)
+        return finishWith(Verdict::Deny, Source::Default,
+                          u"it reads or writes %1, which %2 denies"_s.arg(readDenyPath, readDeny->rule.text), readDeny);
+
+    for (const QStringList &lines : std::as_const(allLines))
+        if (const RuleEntry *ask = matchCommandRule(m_ask, lines))
+            return finishWith(Verdict::Ask, Source::Default, u"asks because of %1"_s.arg(ask->rule.text), ask);
+
+    // Substitutions whose inner command is not itself allowed (step 5).
+    for (const CommandState &state : std::as_const(commands)) {
+        if (state.allowed)
+            continue;
+        if (state.source->context == shell::CommandContext::CommandSubstitution)
+            risks << Risk{u"command-substitution"_s,
+                          u"a command substitution runs \"%1\", which is not allowed"_s.arg(state.line), true};
+        else if (state.source->context == shell::CommandContext::ProcessSubstitution)
+            risks << Risk{u"process-substitution"_s,
+                          u"a process substitution runs \"%1\", which is not allowed"_s.arg(state.line), true};
+    }
+
+    // What nothing answers but the person: critical removals and writes onto protected paths.
+    for (const Risk &risk : std::as_const(risks))
+        if (!risk.contained)
+            return finishWith(Verdict::Ask, Source::Risk, risk.reason);
+
+    if (m_policy.mode() == Mode::BypassPermissions)
+        return finishWith(Verdict::Allow, Source::Mode, u"bypassPermissions mode"_s);
+
+    if (m_policy.mode() == Mode::Plan) {
+        for (const CommandState &state : std::as_const(commands))
+            if (!state.builtin)
+                return finishWith(Verdict::Deny, Source::Mode,
+                                  u"plan mode allows only read-only commands, and \"%1\" is not one: %2"_s.arg(state.line, state.whyNotAllowed));
+        if (!risks.isEmpty())
+            return finishWith(Verdict::Deny, Source::Mode, u"plan mode: %1"_s.arg(risks.first().reason));
+        return finishWith(Verdict::Allow, Source::Builtin, u"read-only commands"_s);
+    }
+
+    const bool canContain = m_policy.sandboxAutoAllow() && m_policy.options().sandboxAvailable;
+    if (!risks.isEmpty()) {
+        if (canContain)
+            return [&] {
+                Decision contained = finishWith(Verdict::Allow, Source::Sandbox,
+                                                u"runs in the sandbox without asking (sandbox.autoAllow); it would ask "
+                                                u"because %1"_s.arg(risks.first().reason));
+                contained.sandboxed = true;
+                return contained;
+            }();
+        return finishWith(Verdict::Ask, Source::Risk, risks.first().reason);
+    }
+
+    const CommandState *notAllowed = nullptr;
+    const RuleEntry *firstRule = nullptr;
+    for (const CommandState &state : std::as_const(commands)) {
+        if (!state.allowed && !notAllowed)
+            notAllowed = &state;
+        if (state.allowRule && !state.builtin && !firstRule)
+            firstRule = state.allowRule;
+    }
+    if (!notAllowed) {
+        if (firstRule)
+            return finishWith(Verdict::Allow, Source::Default, u"allowed by %1"_s.arg(firstRule->rule.text), firstRule);
+        return finishWith(Verdict::Allow, Source::Builtin,
+                          commands.size() == 1 ? u"a read-only command"_s : u"read-only commands"_s);
+    }
+    if (canContain) {
+        Decision contained = finishWith(Verdict::Allow, Source::Sandbox,
+                                        u"runs in the sandbox without asking (sandbox.autoAllow)"_s);
+        contained.sandboxed = true;
+        return contained;
+    }
+    return finishWith(Verdict::Ask, Source::Default,
+                      u"\"%1\" is not allowed: %2"_s.arg(notAllowed->line, notAllowed->whyNotAllowed));
+}
+
+} // namespace gatehouse::policy

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "policy/engine.h"
+
+#include "policy/paths.h"
+
+#include <QUrl>
+
+namespace gatehouse::policy {
+namespace {
+
+const QStringList &readTools()
+{
+    static const QStringList tools{QStringLiteral("Read"), QStringLiteral("Glob"), QStringLiteral("Grep")};
+    return tools;
+}
+
+const QStringList &editTools()
+{
+    static const QStringList tools{QStringLiteral("Edit"), QStringLiteral("Write"), QStringLiteral("MultiEdit"),
+                                   QStringLiteral("NotebookEdit")};
+    return tools;
+}
+
+// Does a whole-tool rule named @p ruleTool govern @p tool? "Read" governs Read, Glob and Grep,
+// "Edit" governs every editing tool; other names govern themselves.
+bool toolRuleGoverns(const QString &ruleTool, const QString &tool)
+{
+    if (ruleTool == tool)
+        return true;
+    if (ruleTool == QStringLiteral("Read"))
+        return readTools().contains(tool);
+    if (ruleTool == QStringLiteral("Edit"))
+        return editTools().contains(tool);
+    return false;
+}
+
+Decision make(Verdict verdict, Source source, QString reason, QString description, const RuleEntry *rule = nullptr)
+{
+    Decision decision;
+    decision.verdict = verdict;
+    decision.source = rule ? sourceFor(rule->layer) : source;
+    decision.rule = rule ? rule->rule.text : QString();
+    decision.reason = std::move(reason);
+    decision.description = std::move(description);
+    return decision;
+}
+
+} // namespace
+
+Engine::Engine(Policy policy)
+    : m_policy(std::move(policy))
+{
+    for (const RuleEntry &entry : m_policy.rules()) {
+        if (entry.rule.neverMatches)
+            continue;
+        switch (entry.verdict) {
+        case Verdict::Deny:
+            m_deny << entry;
+            break;
+        case Verdict::Ask:
+            m_ask << entry;
+            break;
+        case Verdict::Allow:
+            m_allow << entry;
+            break;
+        }
+    }
+    for (const QString &path : m_policy.sandboxDenyRead())
+        m_denyReadPatterns << PathPattern::compile(QStringLiteral("/") + path, {m_policy.projectDir(), QString(), m_policy.homeDir()});
+}
+
+bool Engine::inWorkspace(const QString &lexical, const QString &canonical) const
+{
+    const auto inside = [this](const QString &path) {
+        for (const QString &folder : m_policy.workspaceFolders())
+            if (isInside(path, folder))
+                return true;
+        return false;
+    };
+    return inside(lexical) && inside(canonical);
+}
+
+bool Engine::isProtectedPath(const QString &absolutePath) const
+{
+    static const QStringList protectedNames{
+        QStringLiteral(".git"),        QStringLiteral(".gatehouse"),   QStringLiteral(".mcp.json"),
+        QStringLiteral(".claude"),     QStringLiteral(".vscode"),      QStringLiteral(".idea"),
+        QStringLiteral(".envrc"),      QStringLiteral(".gitmodules"),  QStringLiteral(".gitconfig"),
+        QStringLiteral(".bashrc"),     QStringLiteral(".bash_profile"), QStringLiteral(".bash_login"),
+        QStringLiteral(".bash_logout"), QStringLiteral(".profile"),    QStringLiteral(".zshrc"),
+        QStringLiteral(".zshenv"),     QStringLiteral(".zprofile"),    QStringLiteral(".zlogin"),
+        QStringLiteral(".zlogout"),    QStringLiteral(".kshrc"),       QStringLiteral(".cshrc"),
+        QStringLiteral(".tcshrc"),     QStringLiteral(".inputrc"),     QStringLiteral(".npmrc"),
+        QStringLiteral(".yarnrc"),     QStringLiteral(".yarnrc.yml"),  QStringLiteral(".pnpmfile.cjs"),
+        QStringLiteral(".pnpmfile.mjs")};
+    // Any component below the workspace folder: a protected folder covers what is inside it,
+    // and a protected name is protected at any depth (sub-projects, submodules).
+    QStringView below(absolutePath);
+    for (const QString &folder : m_policy.workspaceFolders())
+        if (isInside(absolutePath, folder)) {
+            below = QStringView(absolutePath).mid(folder == QStringLiteral("/") ? 0 : folder.size());
+            break;
+        }
+    for (const auto component : below.split(u'/', Qt::SkipEmptyParts))
+        if (protectedNames.contains(component.toString()))
+            return true;
+    return false;
+}
+
+const RuleEntry *Engine::matchToolRule(Verdict verdict, const QString &tool) const
+{
+    const QList<RuleEntry> &list = verdict == Verdict::Deny ? m_deny : verdict == Verdict::Ask ? m_ask : m_allow;
+    for (const RuleEntry &entry : list)
+        if (entry.rule.kind == Rule::Kind::Tool && toolRuleGoverns(entry.rule.tool, tool))
+            return &entry;
+    return nullptr;
+}
+
+const RuleEntry *Engine::matchPathRule(Verdict verdict, const QString &tool, const QString &lexical,
+                                       const QString &canonical, bool write) const
+{
+    const QList<RuleEntry> &list = verdict == Verdict::Deny ? m_deny : verdict == Verdict::Ask ? m_ask : m_allow;
+    for (const RuleEntry &entry : list) {
+        const Rule &rule = entry.rule;
+        if (rule.kind == Rule::Kind::Tool) {
+            if (toolRuleGoverns(rule.tool, tool))
+                return &entry;
+            continue;
+        }
+        if (rule.kind != Rule::Kind::Path)
+            continue;
+        // Read rules govern reads; a Read deny also blocks writes to the same path.
+        const bool governs = write ? (rule.pathFamily == QStringLiteral("Edit")
+                                      || (verdict != Verdict::Allow && rule.pathFamily == QStringLiteral("Read")))
+                                   : rule.pathFamily == QStringLiteral("Read");
+        if (!governs)
+            continue;
+        const bool lexicalMatch = rule.path.matches(lexical);
+        const bool canonicalMatch = rule.path.matches(canonical);
+        if (verdict == Verdict::Allow ? (lexicalMatch && canonicalMatch) : (lexicalMatch || canonicalMatch))
+            return &entry;
+    }
+    return nullptr;
+}
+
+bool Engine::readDenyMayCoverBelow(const QString &folder) const
+{
+    for (const RuleEntry &entry : m_deny) {
+        if (entry.rule.kind == Rule::Kind::Tool && toolRuleGoverns(entry.rule.tool, QStringLiteral("Read")))
+            return true;
+        if (entry.rule.kind == Rule::Kind::Path && entry.rule.pathFamily == QStringLiteral("Read")
+            && entry.rule.path.mayMatchBelow(folder))
+            return true;
+    }
+    for (const PathPattern &pattern : m_denyReadPatterns)
+        if (pattern.mayMatchBelow(folder))
+            return true;
+    return false;
+}
+
+Decision Engine::decide(const ToolCall &call) const
+{
+    if (readTools().contains(call.tool) || editTools().contains(call.tool))
+        return finish(decideFile(call));
+    if (call.tool == QStringLiteral("Bash"))
+        return finish(decideBash(call));
+    if (call.tool == QStringLiteral("WebFetch"))
+        return finish(decideWebFetch(call));
+    if (call.tool.startsWith(QStringLiteral("mcp__")))
+        return finish(decideMcp(call));
+    Decision decision = make(Verdict::Ask, Source::Default,
+                             QStringLiteral("the tool \"%1\" is not one the policy knows").arg(call.tool),
+                             QStringLiteral("uses the tool %1").arg(call.tool));
+    if (const RuleEntry *deny = matchToolRule(Verdict::Deny, call.tool))
+        return finish(make(Verdict::Deny, Source::Default, QStringLiteral("denied by %1").arg(deny->rule.text),
+                           decision.description, deny));
+    return finish(decision);
+}
+
+Decision Engine::finish(Decision decision) const
+{
+    if (!m_policy.errors().isEmpty() && decision.verdict == Verdict::Allow) {
+        decision.verdict = Verdict::Ask;
+        decision.source = Source::Default;
+        decision.rule.clear();
+        decision.sandboxed = false;
+        decision.reason = QStringLiteral("a settings file has an error, so nothing is allowed without asking: %1")
+                              .arg(m_policy.errors().first());
+    }
+    if (decision.verdict == Verdict::Ask && (m_policy.mode() == Mode::DontAsk || m_policy.headless())) {
+        decision.verdict = Verdict::Deny;
+        decision.reason += m_policy.headless() ? QStringLiteral(" (nobody can answer in a headless run, so it is denied)")
+                                               : QStringLiteral(" (dontAsk mode: what would ask is denied)");
+    }
+    return decision;
+}
+
+Decision Engine::decideFile(const ToolCall &call) const
+{
+    const bool write = editTools().contains(call.tool);
+    QString target;
+    if (call.tool == QStringLiteral("Glob") || call.tool == QStringLiteral("Grep")) {
+        target = call.input.value(QStringLiteral("path")).toString();
+        if (target.isEmpty())
+            target = m_policy.projectDir();
+        if (call.tool == QStringLiteral("Glob")) {
+            // A pattern can climb out of its folder ("../../x/*" or "/etc/*"): the search starts
+            // at the pattern's fixed folders.
+            const QString pattern = call.input.value(QStringLiteral("pattern")).toString();
+            QStringList fixed;
+            const QStringList parts = pattern.split(u'/');
+            for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+                if (parts[i].contains(u'*') || parts[i].contains(u'?') || parts[i].contains(u'[') || parts[i].contains(u'{'))
+                    break;
+                fixed << parts[i];
+            }
+            if (pattern.startsWith(u'/'))
+                target = QStringLiteral("/") + fixed.join(u'/');
+            else if (!fixed.isEmpty())
+                target = target + u'/' + fixed.join(u'/');
+        }
+    } else {
+        const QString key = call.tool == QStringLiteral("NotebookEdit") ? QStringLiteral("notebook_path")
+                                                                         : QStringLiteral("file_path");
+        const QJsonValue value = call.input.value(key);
+        if (!value.isString() || value.toString().isEmpty())
+            return make(Verdict::Deny, Source::Default, QStringLiteral("the input has no %1").arg(key),
+                        QStringLiteral("%1 without a file").arg(call.tool));
+        target = value.toString();
+    }
+    if (target.contains(QChar(0)))
+        return make(Verdict::Deny, Source::Risk, QStringLiteral("the path contains a NUL character"),
+                    QStringLiteral("%1 of an invalid path").arg(call.tool));
+
+    const ResolvedPath path = resolvePath(target, m_policy.projectDir(), m_policy.homeDir());
+    const QString shown = path.lexical == path.canonical ? path.lexical
+                                                         : QStringLiteral("%1 (a link to %2)").arg(path.lexical, path.canonical);
+    QString description;
+    if (call.tool == QStringLiteral("Read"))
+        description = QStringLiteral("reads the file %1").arg(shown);
+    else if (call.tool == QStringLiteral("Glob"))
+        description = QStringLiteral("lists files matching %1 in %2").arg(call.input.value(QStringLiteral("pattern")).toString(), shown);
+    else if (call.tool == QStringLiteral("Grep"))
+        description = QStringLiteral("searches for %1 in %2").arg(call.input.value(QStringLiteral("pattern")).toString(), shown);
+    else if (call.tool == QStringLiteral("Write"))
+        description = QStringLiteral("writes the file %1").arg(shown);
+    else
+        description = QStringLiteral("edits the file %1").arg(shown);
+
+    if (const RuleEntry *deny = matchPathRule(Verdict::Deny, call.tool, path.lexical, path.canonical, write))
+        return make(Verdict::Deny, Source::Default, QStringLiteral("denied by %1").arg(deny->rule.text), description, deny);
+    if (!write) {
+        for (const PathPattern &pattern : m_denyReadPatterns)
+            if (pattern.matches(path.lexical) || pattern.matches(path.canonical))
+                return make(Verdict::Deny, Source::Default,
+                            QStringLiteral("the path is in sandbox.filesystem.denyRead"), description);
+    }
+    if (const RuleEntry *ask = matchPathRule(Verdict::Ask, call.tool, path.lexical, path.canonical, write))
+        return make(Verdict::Ask, Source::Default, QStringLiteral("asks because of %1").arg(ask->rule.text), description, ask);
+
+    if (write && m_policy.mode() == Mode::Plan)
+        return make(Verdict::Deny, Source::Mode, QStringLiteral("plan mode is read-only"), description);
+    if (write && (isProtectedPath(path.lexical) || isProtectedPath(path.canonical))) {
+        Decision decision = make(Verdict::Ask, Source::Risk,
+                                 QStringLiteral("%1 is a protected path (configuration that runs code or grants "
+                                                "permissions); it is never written without asking")
+                                     .arg(path.lexical),
+                                 description);
+        decision.risks << QStringLiteral("protected-path");
+        return decision;
+    }
+
+    if (const RuleEntry *allow = matchPathRule(Verdict::Allow, call.tool, path.lexical, path.canonical, write))
+        return make(Verdict::Allow, Source::Default, QStringLiteral("allowed by %1").arg(allow->rule.text), description, allow);
+    if (m_policy.mode() == Mode::BypassPermissions)
+        return make(Verdict::Allow, Source::Mode, QStringLiteral("bypassPermissions mode"), description);
+
+    const bool inside = inWorkspace(path.lexical, path.canonical);
+    if (!write && inside)
+        return make(Verdict::Allow, Source::Mode, QStringLiteral("reads inside the project are allowed"), description);
+    if (write && inside && m_policy.mode() == Mode::AcceptEdits)
+        return make(Verdict::Allow, Source::Mode, QStringLiteral("acceptEdits mode allows edits inside the project"),
+                    description);
+    if (!inside)
+        return make(Verdict::Ask, Source::Default,
+                    QStringLiteral("%1 is outside the project and no rule allows it").arg(path.lexical), description);
+    return make(Verdict::Ask, Source::Default, QStringLiteral("no rule allows this edit"), description);
+}
+
+Decision Engine::decideWebFetch(const ToolCall &call) const
+{
+    const QString text = call.input.value(QStringLiteral("url")).toString();
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (text.isEmpty() || !url.isValid() || (scheme != QStringLiteral("http") && scheme != QStringLiteral("https")))
+        return make(Verdict::Deny, Source::Default, QStringLiteral("not an http or https URL: %1").arg(text),
+                    QStringLiteral("fetches an invalid URL"));
+    const QString host = normaliseHost(url.host(QUrl::FullyDecoded));
+    if (host.isEmpty())
+        return make(Verdict::Deny, Source::Risk, QStringLiteral("the URL's host name is not valid"),
+                    QStringLiteral("fetches an invalid URL"));
+    QString description = QStringLiteral("fetches %1 from the host %2").arg(url.toDisplayString(QUrl::RemoveUserInfo), host);
+    QStringList risks;
+    if (!url.userInfo().isEmpty()) {
+        risks << QStringLiteral("url-userinfo");
+        description += QStringLiteral(" (the URL carries a user name before the host)");
+    }
+    const auto withRisks = [&risks](Decision decision) {
+        decision.risks = risks;
+        return decision;
+    };
+
+    for (const RuleEntry &entry : m_deny)
+        if ((entry.rule.kind == Rule::Kind::Tool && entry.rule.tool == QStringLiteral("WebFetch"))
+            || (entry.rule.kind == Rule::Kind::Domain && entry.rule.host.matches(host)))
+            return withRisks(make(Verdict::Deny, Source::Default, QStringLiteral("denied by %1").arg(entry.rule.text),
+                                  description, &entry));
+    for (const QString &domain : m_policy.deniedDomains())
+        if (auto pattern = HostPattern::compile(domain); pattern && pattern->matches(host))
+            return withRisks(make(Verdict::Deny, Source::Default,
+                                  QStringLiteral("%1 is in sandbox.network.deniedDomains").arg(domain), description));
+    for (const RuleEntry &entry : m_ask)
+        if ((entry.rule.kind == Rule::Kind::Tool && entry.rule.tool == QStringLiteral("WebFetch"))
+            || (entry.rule.kind == Rule::Kind::Domain && entry.rule.host.matches(host)))
+            return withRisks(make(Verdict::Ask, Source::Default, QStringLiteral("asks because of %1").arg(entry.rule.text),
+                                  description, &entry));
+    for (const RuleEntry &entry : m_allow)
+        if ((entry.rule.kind == Rule::Kind::Tool && entry.rule.tool == QStringLiteral("WebFetch"))
+            || (entry.rule.kind == Rule::Kind::Domain && entry.rule.host.matches(host)))
+            return withRisks(make(Verdict::Allow, Source::Default, QStringLiteral("allowed by %1").arg(entry.rule.text),
+                                  description, &entry));
+    for (const QString &domain : m_policy.allowedDomains())
+        if (auto pattern = HostPattern::compile(domain); pattern && pattern->matches(host))
+            return withRisks(make(Verdict::Allow, Source::Default,
+                                  QStringLiteral("%1 is in sandbox.network.allowedDomains").arg(domain), description));
+    if (m_policy.mode() == Mode::BypassPermissions)
+        return withRisks(make(Verdict::Allow, Source::Mode, QStringLiteral("bypassPermissions mode"), description));
+    return withRisks(make(Verdict::Ask, Source::Default, QStringLiteral("no rule allows the host %1").arg(host), description));
+}
+
+Decision Engine::decideMcp(const ToolCall &call) const
+{
+    const QString rest = call.tool.mid(5);
+    const qsizetype split = rest.indexOf(QStringLiteral("__"));
+    if (split <= 0 || split + 2 >= rest.size())
+        return make(Verdict::Deny, Source::Default, QStringLiteral("\"%1\" is not an MCP tool name (mcp__server__tool)").arg(call.tool),
+                    QStringLiteral("calls an invalid MCP tool"));
+    const QString server = rest.left(split);
+    const QString tool = rest.mid(split + 2);
+    const QString description = QStringLiteral("calls the tool \"%1\" of the MCP server \"%2\"").arg(tool, server);
+
+    // A server-wide rule "mcp__a" covers "mcp__a__x". Names are ambiguous when a server's name
+    // itself contains "__" ("mcp__a__b__c" may be server "a__b"): such a name meets a
+    // server-wide deny or ask, but never a server-wide allow.
+    const auto matches = [&call](const Rule &rule, bool forAllow) {
+        if (rule.kind != Rule::Kind::Tool || !rule.tool.startsWith(QStringLiteral("mcp__")))
+            return false;
+        if (rule.tool == call.tool)
+            return true;
+        if (!call.tool.startsWith(rule.tool + QStringLiteral("__")))
+            return false;
+        return !forAllow || !call.tool.mid(rule.tool.size() + 2).contains(QStringLiteral("__"));
+    };
+    for (const RuleEntry &entry : m_deny)
+        if (matches(entry.rule, false))
+            return make(Verdict::Deny, Source::Default, QStringLiteral("denied by %1").arg(entry.rule.text), description, &entry);
+    for (const RuleEntry &entry : m_ask)
+        if (matches(entry.rule, false))
+            return make(Verdict::Ask, Source::Default, QStringLiteral("asks because of %1").arg(entry.rule.text), description, &entry);
+    for (const RuleEntry &entry : m_allow)
+        if (matches(entry.rule, true))
+            return make(Verdict::Allow, Source::Default, QStringLiteral("allowed by %1").arg(entry.rule.text), description, &entry);
+    if (m_policy.mode() == Mode::BypassPermissions)
+        return make(Verdict::Allow, Source::Mode, QStringLiteral("bypassPermissions mode"), description);
+    return make(Verdict::Ask, Source::Default, QStringLiteral("no rule allows this MCP tool"), description);
+}
+
+} // namespace gatehouse::policy

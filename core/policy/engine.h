@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "policy/decision.h"
+#include "policy/policy.h"
+
+namespace gatehouse::policy {
+
+/// The decision procedure of SECURITY-MODEL.md sections 2 to 4: given a tool call, allow, ask
+/// or deny, with the rule and layer that decided, the risks found and a description. The GUI,
+/// the agent and `gatehouse check` all use this one engine. Thread-safe for concurrent decide().
+class Engine
+{
+public:
+    explicit Engine(Policy policy);
+
+    Decision decide(const ToolCall &call) const;
+    const Policy &policy() const { return m_policy; }
+
+    /// Is @p absolutePath (clean) inside the project or an additional directory, both as written
+    /// and after following symlinks?
+    bool inWorkspace(const QString &lexical, const QString &canonical) const;
+    /// Is the path one that nothing writes without an explicit answer (section 4)?
+    bool isProtectedPath(const QString &absolutePath) const;
+
+    /// The first rule of @p verdict for tool family checks of a path read (@p write false) or
+    /// write; nullptr when none matches. Deny semantics: lexical or canonical; allow: both.
+    const RuleEntry *matchPathRule(Verdict verdict, const QString &tool, const QString &lexical,
+                                   const QString &canonical, bool write) const;
+    /// Whether a Read deny rule (or sandbox.filesystem.denyRead) could cover something inside @p folder.
+    bool readDenyMayCoverBelow(const QString &folder) const;
+
+private:
+    Decision decideFile(const ToolCall &call) const;
+    Decision decideWebFetch(const ToolCall &call) const;
+    Decision decideMcp(const ToolCall &call) const;
+    Decision decideBash(const ToolCall &call) const;
+    const RuleEntry *matchToolRule(Verdict verdict, const QString &tool) const;
+    /// Applies what holds for every decision: settings errors, dontAsk and headless runs.
+    Decision finish(Decision decision) const;
+
+    Policy m_policy;
+    QList<RuleEntry> m_deny;
+    QList<RuleEntry> m_ask;
+    QList<RuleEntry> m_allow;
+    QList<PathPattern> m_denyReadPatterns; ///< sandbox.filesystem.denyRead, as Read deny patterns
+};
+
+} // namespace gatehouse::policy

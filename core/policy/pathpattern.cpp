@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "policy/pathpattern.h"
+
+#include "policy/paths.h"
+
+#include <QFileInfo>
+
+namespace gatehouse::policy {
+namespace {
+
+// Matches a bracket expression starting at pattern[p] == '['; on success returns the index
+// after ']' and sets matched. Returns -1 for a malformed class (then '[' is literal).
+qsizetype matchClass(QStringView pattern, qsizetype p, QChar c, bool &matched)
+{
+    qsizetype i = p + 1;
+    bool negate = false;
+    if (i < pattern.size() && (pattern[i] == u'!' || pattern[i] == u'^')) {
+        negate = true;
+        ++i;
+    }
+    bool found = false;
+    bool first = true;
+    while (i < pattern.size() && (first || pattern[i] != u']')) {
+        first = false;
+        QChar low = pattern[i];
+        if (low == u'\\' && i + 1 < pattern.size())
+            low = pattern[++i];
+        QChar high = low;
+        if (i + 2 < pattern.size() && pattern[i + 1] == u'-' && pattern[i + 2] != u']') {
+            high = pattern[i + 2];
+            if (high == u'\\' && i + 3 < pattern.size()) {
+                high = pattern[i + 3];
+                ++i;
+            }
+            i += 2;
+        }
+        if (c >= low && c <= high)
+            found = true;
+        ++i;
+    }
+    if (i >= pattern.size())
+        return -1;
+    matched = found != negate;
+    return i + 1;
+}
+
+} // namespace
+
+bool globMatchSegment(QStringView pattern, QStringView text)
+{
+    qsizetype p = 0;
+    qsizetype t = 0;
+    qsizetype starP = -1;
+    qsizetype starT = 0;
+    while (t < text.size()) {
+        if (p < pattern.size()) {
+            const QChar pc = pattern[p];
+            if (pc == u'*') {
+                starP = ++p;
+                starT = t;
+                continue;
+            }
+            if (pc == u'?') {
+                ++p;
+                ++t;
+                continue;
+            }
+            if (pc == u'[') {
+                bool matched = false;
+                const qsizetype next = matchClass(pattern, p, text[t], matched);
+                if (next >= 0) {
+                    if (matched) {
+                        p = next;
+                        ++t;
+                        continue;
+                    }
+                } else if (text[t] == u'[') {
+                    ++p;
+                    ++t;
+                    continue;
+                }
+            } else {
+                QChar literal = pc;
+                qsizetype width = 1;
+                if (pc == u'\\' && p + 1 < pattern.size()) {
+                    literal = pattern[p + 1];
+                    width = 2;
+                }
+                if (literal == text[t]) {
+                    p += width;
+                    ++t;
+                    continue;
+                }
+            }
+        }
+        if (starP < 0)
+            return false;
+        p = starP;
+        t = ++starT;
+    }
+    while (p < pattern.size() && pattern[p] == u'*')
+        ++p;
+    return p == pattern.size();
+}
+
+PathPattern PathPattern::compile(const QString &specifier, const AnchorFolders &anchors)
+{
+    PathPattern pattern;
+    QString rest;
+    if (specifier.startsWith(QStringLiteral("//"))) {
+        pattern.m_anchor = QStringLiteral("/");
+        rest = specifier.mid(2);
+    } else if (specifier == u'~' || specifier.startsWith(QStringLiteral("~/"))) {
+        pattern.m_anchor = anchors.home;
+        rest = specifier.mid(2);
+    } else if (specifier.startsWith(u'/')) {
+        pattern.m_anchor = anchors.settingsBase;
+        rest = specifier.mid(1);
+    } else if (specifier.startsWith(QStringLiteral("./"))) {
+        pattern.m_anchor = anchors.project;
+        rest = specifier.mid(2);
+    } else {
+        pattern.m_anchor = anchors.project;
+        rest = specifier;
+        QString trimmed = rest;
+        while (trimmed.endsWith(u'/'))
+            trimmed.chop(1);
+        pattern.m_floating = !trimmed.isEmpty() && !trimmed.contains(u'/');
+    }
+    if (pattern.m_anchor.isEmpty())
+        return {};
+    pattern.m_anchor = cleanAbsolute(pattern.m_anchor);
+    pattern.m_directoryOnly = rest.endsWith(u'/');
+    for (const auto part : QStringView(rest).split(u'/', Qt::SkipEmptyParts)) {
+        if (part == u'.')
+            continue;
+        // ".." in a pattern would climb out of its anchor: apply it to the anchor itself.
+        if (part == QStringLiteral("..") && pattern.m_segments.isEmpty()) {
+            pattern.m_anchor = cleanAbsolute(pattern.m_anchor + QStringLiteral("/.."));
+            continue;
+        }
+        pattern.m_segments << part.toString();
+    }
+    // Collapse runs of "**".
+    for (qsizetype i = pattern.m_segments.size() - 1; i > 0; --i)
+        if (pattern.m_segments[i] == QStringLiteral("**") && pattern.m_segments[i - 1] == QStringLiteral("**"))
+            pattern.m_segments.removeAt(i);
+    return pattern;
+}
+
+bool PathPattern::matchFrom(const QStringList &path, qsizetype pi, qsizetype si, bool pathIsDir) const
+{
+    // The pattern matches path[0..k) for some k: a match of a folder covers what is inside it.
+    while (true) {
+        if (si == m_segments.size()) {
+            if (pi == path.size())
+                return !m_directoryOnly || pathIsDir;
+            return true; // an ancestor folder of the path matched
+        }
+        const QString &segment = m_segments[si];
+        if (segment == QStringLiteral("**")) {
+            if (si + 1 == m_segments.size())
+                return pi < path.size() || !m_directoryOnly || pathIsDir;
+            for (qsizetype k = pi; k <= path.size(); ++k)
+                if (matchFrom(path, k, si + 1, pathIsDir))
+                    return true;
+            return false;
+        }
+        if (pi == path.size() || !globMatchSegment(segment, path[pi]))
+            return false;
+        ++pi;
+        ++si;
+    }
+}
+
+bool PathPattern::matches(const QString &absolutePath) const
+{
+    if (!isValid() || !isInside(absolutePath, m_anchor))
+        return false;
+    const QStringList path = relativeTo(absolutePath, m_anchor).split(u'/', Qt::SkipEmptyParts);
+    if (m_segments.isEmpty())
+        return true; // "~" or "//": everything below the anchor
+    const bool pathIsDir = m_directoryOnly && QFileInfo(absolutePath).isDir();
+    if (m_floating) {
+        for (qsizetype i = 0; i < path.size(); ++i)
+            if (globMatchSegment(m_segments.first(), path[i]))
+                return !m_directoryOnly || i + 1 < path.size() || pathIsDir;
+        return false;
+    }
+    return matchFrom(path, 0, 0, pathIsDir);
+}
+
+bool PathPattern::mayMatchBelow(const QString &folder) const
+{
+    if (!isValid())
+        return false;
+    if (isInside(m_anchor, folder))
+        return true; // the whole anchor lies inside the folder
+    if (!isInside(folder, m_anchor))
+        return false;
+    if (m_floating || m_segments.isEmpty())
+        return true;
+    const QStringList rel = relativeTo(folder, m_anchor).split(u'/', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i < rel.size(); ++i) {
+        if (i >= m_segments.size())
+            return true; // the pattern matches an ancestor of the folder
+        if (m_segments[i] == QStringLiteral("**"))
+            return true;
+        if (!globMatchSegment(m_segments[i], rel[i]))
+            return false;
+    }
+    return true;
+}
+
+} // namespace gatehouse::policy

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "policy/paths.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+
+namespace gatehouse::policy {
+namespace {
+
+QStringList components(QStringView path)
+{
+    QStringList parts;
+    for (const auto part : path.split(u'/', Qt::SkipEmptyParts))
+        parts << part.toString();
+    return parts;
+}
+
+QString joinAbsolute(const QStringList &parts)
+{
+    if (parts.isEmpty())
+        return QStringLiteral("/");
+    QString result;
+    for (const QString &part : parts) {
+        result += u'/';
+        result += part;
+    }
+    return result;
+}
+
+// The target of the symlink at @p path, or a null string when it is not a symlink.
+QString linkTarget(const QString &path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    struct stat info {};
+    if (::lstat(native.constData(), &info) != 0 || !S_ISLNK(info.st_mode))
+        return {};
+    std::array<char, 4096> buffer{};
+    const ssize_t size = ::readlink(native.constData(), buffer.data(), buffer.size() - 1);
+    if (size <= 0)
+        return {};
+    return QFile::decodeName(QByteArray(buffer.data(), static_cast<qsizetype>(size)));
+}
+
+} // namespace
+
+QString cleanAbsolute(const QString &absolutePath)
+{
+    QStringList out;
+    for (const QString &part : components(absolutePath)) {
+        if (part == u'.')
+            continue;
+        if (part == QStringLiteral("..")) {
+            if (!out.isEmpty())
+                out.removeLast();
+            continue;
+        }
+        out << part;
+    }
+    return joinAbsolute(out);
+}
+
+QString canonicalPath(const QString &absolutePath)
+{
+    QStringList pending = components(absolutePath);
+    QStringList done;
+    int hops = 0;
+    bool existing = true; // once a component is missing, nothing below it can be a link
+    while (!pending.isEmpty()) {
+        const QString part = pending.takeFirst();
+        if (part == u'.')
+            continue;
+        if (part == QStringLiteral("..")) {
+            if (!done.isEmpty())
+                done.removeLast();
+            continue;
+        }
+        done << part;
+        if (!existing)
+            continue;
+        const QString current = joinAbsolute(done);
+        const QString target = linkTarget(current);
+        if (target.isNull()) {
+            struct stat info {};
+            if (::lstat(QFile::encodeName(current).constData(), &info) != 0)
+                existing = false;
+            continue;
+        }
+        if (++hops > 40) // a loop: keep the rest as written
+            continue;
+        done.removeLast();
+        if (target.startsWith(u'/'))
+            done.clear();
+        pending = components(target) + pending;
+    }
+    return joinAbsolute(done);
+}
+
+ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home)
+{
+    QString absolute = path;
+    if (!home.isEmpty() && (path == u'~' || path.startsWith(QStringLiteral("~/"))))
+        absolute = home + path.mid(1);
+    else if (!absolute.startsWith(u'/'))
+        absolute = base + u'/' + absolute;
+    return {cleanAbsolute(absolute), canonicalPath(absolute)};
+}
+
+bool isInside(const QString &path, const QString &folder)
+{
+    if (folder == QStringLiteral("/"))
+        return path.startsWith(u'/');
+    return path == folder || (path.startsWith(folder) && path.size() > folder.size() && path.at(folder.size()) == u'/');
+}
+
+QString relativeTo(const QString &path, const QString &folder)
+{
+    if (path == folder)
+        return QString();
+    if (folder == QStringLiteral("/"))
+        return path.mid(1);
+    return path.mid(folder.size() + 1);
+}
+
+} // namespace gatehouse::policy

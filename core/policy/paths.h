@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+/// Path handling for the policy: canonical paths and containment by components, never by
+/// string prefix (/home/u/proj-evil is not inside /home/u/proj).
+namespace gatehouse::policy {
+
+/// Two views of one path, both absolute and clean (no ".", "..", "//", trailing "/").
+struct ResolvedPath
+{
+    /// ".." and "." applied to the words as written, symlinks left as they are.
+    QString lexical;
+    /// Every symlink of an existing component followed (like realpath), the rest appended.
+    QString canonical;
+};
+
+/// Makes @p path absolute against @p base (which should itself be absolute) and resolves it.
+/// "~" and "~/..." are expanded with @p home when it is not empty.
+ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home = QString());
+
+/// realpath(3) for a path that may not exist: symlinks of the existing components are followed
+/// (at most 40 of them; a loop leaves the rest as written), "." and ".." are applied after each
+/// link as the kernel would, and the part that does not exist is appended as written.
+QString canonicalPath(const QString &absolutePath);
+
+/// Lexically cleaned absolute path ("/a/./b/../c//" -> "/a/c").
+QString cleanAbsolute(const QString &absolutePath);
+
+/// Whether @p path is @p folder or lies below it, comparing whole components.
+bool isInside(const QString &path, const QString &folder);
+
+/// @p path relative to @p folder ("" when equal); only meaningful when isInside().
+QString relativeTo(const QString &path, const QString &folder);
+
+} // namespace gatehouse::policy

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/error.h"
+#include "policy/rule.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace gatehouse::policy {
+
+/// A rule together with where it was written.
+struct RuleEntry
+{
+    Rule rule;
+    Verdict verdict = Verdict::Ask;
+    Layer layer = Layer::User;
+    QString file; ///< settings file, or "command line"
+};
+
+/// The permission modes (SECURITY-MODEL.md section 4).
+enum class Mode { Default, AcceptEdits, Plan, DontAsk, BypassPermissions };
+std::optional<Mode> modeFromName(const QString &name);
+QString modeName(Mode mode);
+
+/// One settings file, parsed. The schema follows Claude Code's settings.json, so rules can be
+/// copied from `.claude/settings*.json`.
+struct SettingsFile
+{
+    QString path;
+    Layer layer = Layer::User;
+    QList<RuleEntry> rules;
+    std::optional<Mode> defaultMode;
+    QStringList additionalDirectories; ///< absolute, resolved against the file's base folder
+    bool disableBypassPermissionsMode = false;
+
+    // sandbox.*
+    std::optional<bool> sandboxAutoAllow;
+    QStringList allowedDomains;
+    QStringList deniedDomains;
+    QStringList denyRead;
+    QStringList allowWrite;
+
+    // What else a project's configuration can grant (listed by the trust dialog).
+    QJsonObject env;
+    QJsonObject hooks;
+    std::optional<bool> enableAllProjectMcpServers;
+    QStringList enabledMcpjsonServers;
+
+    // Managed-only locks.
+    bool allowManagedPermissionRulesOnly = false;
+    bool allowManagedDomainsOnly = false;
+    bool allowManagedMcpServersOnly = false;
+    bool disableAlwaysAllow = false;
+    bool disableSandboxAutoAllow = false;
+
+    /// Things a person should see but that do not stop the file from applying (unknown keys,
+    /// rules that never match, allow rules that could not be parsed and were left out).
+    QStringList warnings;
+};
+
+/// Reads and parses a settings file. A file that does not exist gives an empty SettingsFile;
+/// one that cannot be read or parsed, or whose deny/ask rules cannot be understood, is an error
+/// naming the file, line and column. @p anchors resolves the anchors of path rules ("/x" is
+/// from anchors.settingsBase).
+Expected<SettingsFile> loadSettingsFile(const QString &path, Layer layer, const AnchorFolders &anchors);
+
+/// The same, from text already in memory (for tests and the fuzzer); @p path names it in messages.
+Expected<SettingsFile> parseSettings(const QByteArray &json, const QString &path, Layer layer,
+                                     const AnchorFolders &anchors);
+
+} // namespace gatehouse::policy

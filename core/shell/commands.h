@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "shell/syntax.h"
+
+#include <QString>
+#include <QStringList>
+
+/// What Gatehouse knows about commands: how to normalise a simple command before rules see it,
+/// which commands only read (and which of their arguments are files), and which risks a
+/// command carries that no allow rule can answer (SECURITY-MODEL.md section 4, steps 3 and 5).
+/// Nothing here knows about rules or folders; core/policy combines it with them.
+namespace gatehouse::shell {
+
+/// A simple command as the rules see it.
+struct NormalisedCommand
+{
+    /// Leading assignments, with those of `env NAME=value cmd`.
+    QList<Assignment> assignments;
+    /// The words after wrappers that only change scheduling are stripped, the program name
+    /// resolved (/bin/rm and \rm are rm) and git's global options moved aside.
+    QList<Word> words;
+    /// More forms that deny and ask rules are matched against as well (the allow form above
+    /// always counts): the words as written with any program path reduced to its base name,
+    /// and the normalised words without sudo/doas and their options.
+    QList<QList<Word>> denyForms;
+    /// The wrappers stripped, in order ("timeout", "nice"...).
+    QStringList wrappers;
+    /// git's global options that were moved aside (-C x, -c a=b, --git-dir=x, ...).
+    QStringList gitGlobalOptions;
+    /// Options given to env itself (-i, -u NAME, -S ...), which change what runs.
+    QStringList envOptions;
+    /// The program's name could not be known before running (it comes from an expansion).
+    bool dynamicName = false;
+    /// Privilege wrappers seen (sudo, doas): never stripped for allow rules.
+    bool privileged = false;
+
+    QString name() const { return words.isEmpty() ? QString() : words.first().text; }
+};
+
+/// Normalises one simple command (section 4, step 3).
+NormalisedCommand normalise(const SimpleCommand &command);
+
+/// A risk that no allow rule can answer (section 4, step 5).
+struct Risk
+{
+    QString id;        ///< e.g. "command-substitution", "network", "critical-path-removal"
+    QString reason;    ///< for a person
+    /// The sandbox contains it (sandbox.autoAllow may run the command without asking).
+    bool contained = true;
+};
+
+/// The file arguments of a command that only reads, when it is one (section 4, step 6).
+struct ReadOnlyUse
+{
+    bool readOnly = false;
+    QString whyNot;          ///< when not read-only: why, for a person
+    QList<Word> files;       ///< arguments that name files or folders it reads
+    /// It reads what is in the files (cat, grep), not only their names and sizes (ls, stat, find).
+    bool readsContent = true;
+    bool recursive = false;  ///< it reads whole folders (grep -r, find, rg, ls -R, du, tree)
+    bool defaultsToCurrentFolder = false; ///< with no file argument it reads the current folder (recursively)
+};
+
+/// Whether the normalised command is a built-in read-only command whose arguments keep it
+/// read-only (ls, cat, grep without writing options, git status/diff/log, find without -exec...).
+ReadOnlyUse readOnlyUse(const NormalisedCommand &command);
+
+/// The risks of one command that do not depend on folders: substitutions, eval and friends,
+/// interpreters given code, programs that run programs, variables that change what runs,
+/// network tools. (Redirections, removals and cd are judged by the policy, which knows the folders.)
+QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &source);
+
+/// Characters that hide what runs: NUL and control characters, bidirectional overrides,
+/// zero-width characters, and $IFS tricks.
+QList<Risk> textRisks(const QString &text);
+
+/// Is @p name a program that removes files (rm, rmdir, unlink, shred)?
+bool isRemoval(const QString &name);
+/// Does the variable @p name change what programs run or how (LD_PRELOAD, PATH, GIT_SSH...)?
+bool isDangerousVariable(const QString &name);
+/// Network tools (curl, wget, ssh, nc, dig...).
+bool isNetworkTool(const QString &name);
+/// Shells and interpreters that run code given to them.
+bool isShellOrInterpreter(const QString &name);
+
+} // namespace gatehouse::shell

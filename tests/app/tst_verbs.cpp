@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The policy verbs of the gatehouse binary: `check` (the contract of SECURITY-MODEL.md section
+// 5), `rules` and `trust`, run as a person or a script would.
+#include "testenv.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace test = gatehouse::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run runGatehouse(const QStringList &arguments, const QByteArray &input = {}, const QString &folder = {})
+{
+    QProcess process;
+    if (!folder.isEmpty())
+        process.setWorkingDirectory(folder);
+    process.start(QStringLiteral(GATEHOUSE_BINARY), arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(60000))
+        process.kill();
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QList<QJsonObject> lines(const QByteArray &out)
+{
+    QList<QJsonObject> result;
+    for (const QByteArray &line : out.split('\n'))
+        if (!line.isEmpty())
+            result << QJsonDocument::fromJson(line).object();
+    return result;
+}
+
+} // namespace
+
+class TestVerbs final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { test::requireIsolatedEnvironment(); }
+
+    void checkAnswersOneLinePerInputInOrder()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(QStringLiteral("a.txt")), "a");
+        const QByteArray input = R"j({"tool": "Bash", "input": {"command": "git status"}}
+{"tool": "Bash", "input": {"command": "rm -rf build"}}
+this is not json
+{"tool": "Read", "input": {"file_path": "a.txt"}}
+{"input": {}}
+{"tool": "Bash", "input": "ls"}
+{"tool": "Bash", "input": {"command": "npm run test -- -x"}}
+)j";
+        const Run run = runGatehouse({QStringLiteral("check"), QStringLiteral("--project"), project.path(), QStringLiteral("--deny"),
+                                   QStringLiteral("Bash(rm -rf *)"), QStringLiteral("--allow"), QStringLiteral("Bash(npm run test:*)")},
+                                  input);
+        QCOMPARE(run.exitCode, 2); // malformed lines, after finishing the stream
+        const QList<QJsonObject> answers = lines(run.out);
+        QCOMPARE(answers.size(), 7);
+        QCOMPARE(answers[0].value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        QCOMPARE(answers[0].value(QStringLiteral("source")).toString(), QStringLiteral("builtin"));
+        QVERIFY(answers[0].value(QStringLiteral("rule")).isNull());
+        QCOMPARE(answers[1].value(QStringLiteral("decision")).toString(), QStringLiteral("deny"));
+        QCOMPARE(answers[1].value(QStringLiteral("rule")).toString(), QStringLiteral("Bash(rm -rf *)"));
+        QCOMPARE(answers[1].value(QStringLiteral("source")).toString(), QStringLiteral("cli"));
+        QCOMPARE(answers[2].value(QStringLiteral("decision")).toString(), QStringLiteral("deny"));
+        QVERIFY(answers[2].value(QStringLiteral("error")).toString().contains(QStringLiteral("invalid JSON")));
+        QCOMPARE(answers[3].value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        QVERIFY(answers[4].value(QStringLiteral("error")).toString().contains(QStringLiteral("tool")));
+        QVERIFY(answers[5].value(QStringLiteral("error")).toString().contains(QStringLiteral("input")));
+        QCOMPARE(answers[6].value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        QCOMPARE(answers[6].value(QStringLiteral("rule")).toString(), QStringLiteral("Bash(npm run test:*)"));
+        for (const QJsonObject &answer : answers)
+            for (const char *key : {"decision", "reason", "rule", "source", "risks", "description"})
+                QVERIFY2(answer.contains(QString::fromLatin1(key)), key);
+    }
+
+    void checkExitsZeroOnGoodInput()
+    {
+        QTemporaryDir project;
+        const Run run = runGatehouse({QStringLiteral("check"), QStringLiteral("--project"), project.path(), QStringLiteral("--mode"),
+                                   QStringLiteral("plan")},
+                                  R"j({"tool": "Write", "input": {"file_path": "x", "content": ""}})j"
+                                  "\n");
+        QCOMPARE(run.exitCode, 0);
+        const auto answers = lines(run.out);
+        QCOMPARE(answers.size(), 1);
+        QCOMPARE(answers[0].value(QStringLiteral("decision")).toString(), QStringLiteral("deny"));
+        QCOMPARE(answers[0].value(QStringLiteral("source")).toString(), QStringLiteral("mode"));
+    }
+
+    void checkDefaultsToTheCurrentFolder()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")),
+                        R"j({"permissions": {"deny": ["Read(notes.txt)"], "allow": ["Bash(make)"]}})j");
+        const QByteArray input = R"j({"tool": "Read", "input": {"file_path": "notes.txt"}}
+{"tool": "Bash", "input": {"command": "make"}}
+)j";
+        // Not trusted: the folder's deny applies, its allow does not.
+        Run run = runGatehouse({QStringLiteral("check")}, input, project.path());
+        QCOMPARE(run.exitCode, 0);
+        auto answers = lines(run.out);
+        QCOMPARE(answers[0].value(QStringLiteral("decision")).toString(), QStringLiteral("deny"));
+        QCOMPARE(answers[0].value(QStringLiteral("source")).toString(), QStringLiteral("project"));
+        QCOMPARE(answers[1].value(QStringLiteral("decision")).toString(), QStringLiteral("ask"));
+        run = runGatehouse({QStringLiteral("check"), QStringLiteral("--assume-trusted")}, input, project.path());
+        answers = lines(run.out);
+        QCOMPARE(answers[1].value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+
+        // Trusting the folder with `gatehouse trust` has the same effect, until its grants change.
+        Run trust = runGatehouse({QStringLiteral("trust"), project.path()}, "y\n");
+        QCOMPARE(trust.exitCode, 0);
+        QVERIFY(trust.out.contains("allows Bash(make) without asking"));
+        QVERIFY(trust.out.contains("Trusted."));
+        run = runGatehouse({QStringLiteral("check")}, input, project.path());
+        QCOMPARE(lines(run.out)[1].value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")),
+                        R"j({"permissions": {"allow": ["Bash(make)", "Bash(make install)"]}})j");
+        run = runGatehouse({QStringLiteral("check")}, input, project.path());
+        QCOMPARE(lines(run.out)[1].value(QStringLiteral("decision")).toString(), QStringLiteral("ask"));
+    }
+
+    void trustCanBeDeclined()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(QStringLiteral(".mcp.json")), R"j({"mcpServers": {"x": {"command": "evil"}}})j");
+        const Run run = runGatehouse({QStringLiteral("trust"), project.path()}, "n\n");
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.out.contains("MCP server \"x\", which runs evil"));
+        QVERIFY(run.out.contains("Not trusted."));
+        QFile store(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json"));
+        if (store.open(QIODevice::ReadOnly))
+            QVERIFY(!store.readAll().contains(QDir(project.path()).canonicalPath().toUtf8()));
+    }
+
+    void settingsErrorsAreReported()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")), "{\n  \"permissions\": [\n");
+        const Run run = runGatehouse({QStringLiteral("check"), QStringLiteral("--project"), project.path(), QStringLiteral("--allow"),
+                                   QStringLiteral("Bash(ls)")},
+                                  R"j({"tool": "Bash", "input": {"command": "ls"}})j"
+                                  "\n");
+        QVERIFY2(run.err.contains(QStringLiteral(".gatehouse/settings.json:3:")), qPrintable(run.err));
+        QCOMPARE(lines(run.out)[0].value(QStringLiteral("decision")).toString(), QStringLiteral("ask"));
+
+        const Run rules = runGatehouse({QStringLiteral("rules"), QStringLiteral("--project"), project.path()});
+        QCOMPARE(rules.exitCode, 1);
+        QVERIFY(rules.err.contains(QStringLiteral("settings.json:3:")));
+    }
+
+    void rulesShowLayersAndFiles()
+    {
+        QTemporaryDir project;
+        test::writeFile(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/settings.json"),
+                        R"j({"permissions": {"deny": ["Bash(curl *)"]}})j");
+        test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")), R"j({"permissions": {"allow": ["Bash(make)"]}})j");
+        const Run run = runGatehouse({QStringLiteral("rules"), QStringLiteral("--project"), project.path(), QStringLiteral("--ask"),
+                                   QStringLiteral("Bash(npm publish)")});
+        QCOMPARE(run.exitCode, 0);
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY2(out.contains(QStringLiteral("Bash(curl *)    [user: ")), qPrintable(out));
+        QVERIFY(out.contains(QStringLiteral("Bash(npm publish)    [cli: command line]")));
+        QVERIFY(out.contains(QStringLiteral("not trusted")));
+        QVERIFY(out.contains(QStringLiteral("allow rule Bash(make) (folder not trusted)")));
+        QFile::remove(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/settings.json"));
+    }
+
+    void badArguments()
+    {
+        QCOMPARE(runGatehouse({QStringLiteral("check"), QStringLiteral("--mode"), QStringLiteral("yolo")}).exitCode, 2);
+        QCOMPARE(runGatehouse({QStringLiteral("check"), QStringLiteral("--project"), QStringLiteral("/nonexistent/x")}).exitCode, 2);
+        QCOMPARE(runGatehouse({QStringLiteral("check"), QStringLiteral("--bogus")}).exitCode, 2);
+        QCOMPARE(runGatehouse({QStringLiteral("trust")}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVerbs)
+#include "tst_verbs.moc"

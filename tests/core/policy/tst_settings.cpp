@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Settings files and their layers: errors that name file, line and column; merging with deny
+// over ask over allow; trust; managed locks (SECURITY-MODEL.md section 3).
+#include "policy/engine.h"
+#include "policy/policy.h"
+#include "policy/settings.h"
+
+#include "testenv.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace gatehouse::policy;
+namespace test = gatehouse::test;
+
+namespace {
+
+const AnchorFolders anchors{QStringLiteral("/p"), QStringLiteral("/s"), QStringLiteral("/h")};
+
+struct Fixture
+{
+    QTemporaryDir dir;
+    QString home() const { return dir.path() + QStringLiteral("/home"); }
+    QString project() const { return home() + QStringLiteral("/proj"); }
+    QString config() const { return home() + QStringLiteral("/.config/gatehouse"); }
+    QString managed() const { return dir.path() + QStringLiteral("/etc/gatehouse"); }
+
+    Fixture() { QDir().mkpath(project()); }
+    void write(const QString &path, const QByteArray &json) { test::writeFile(path, json); }
+    void user(const QByteArray &json) { write(config() + QStringLiteral("/settings.json"), json); }
+    void projectShared(const QByteArray &json) { write(project() + QStringLiteral("/.gatehouse/settings.json"), json); }
+    void projectLocal(const QByteArray &json) { write(project() + QStringLiteral("/.gatehouse/settings.local.json"), json); }
+    void managedFile(const QByteArray &json) { write(managed() + QStringLiteral("/managed-settings.json"), json); }
+
+    PolicyOptions options(bool trusted = true) const
+    {
+        PolicyOptions o;
+        o.projectDir = project();
+        o.homeDir = home();
+        o.userConfigDir = config();
+        o.managedDir = managed();
+        o.projectTrusted = trusted;
+        return o;
+    }
+};
+
+Decision bash(const Engine &engine, const QString &command)
+{
+    return engine.decide(ToolCall{QStringLiteral("Bash"), QJsonObject{{QStringLiteral("command"), command}}});
+}
+
+} // namespace
+
+class TestSettings final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { test::requireIsolatedEnvironment(); }
+
+    void syntaxErrorsNameFileLineAndColumn()
+    {
+        const auto result = parseSettings("{\n  \"permissions\": {\n    \"deny\": [\"Bash(rm *)\",]\n  }\n}\n",
+                                          QStringLiteral("/x/settings.json"), Layer::User, anchors);
+        QVERIFY(!result.has_value());
+        QVERIFY2(result.error().message.startsWith(QStringLiteral("/x/settings.json:3:")), qPrintable(result.error().message));
+    }
+
+    void typeErrorsNameTheKey()
+    {
+        const auto result = parseSettings("{\n  \"permissions\": {\n    \"deny\": \"Bash(rm *)\"\n  }\n}\n",
+                                          QStringLiteral("/x/s.json"), Layer::Project, anchors);
+        QVERIFY(!result.has_value());
+        QVERIFY2(result.error().message.startsWith(QStringLiteral("/x/s.json:3:5:")), qPrintable(result.error().message));
+        QVERIFY(result.error().message.contains(QStringLiteral("permissions.deny")));
+    }
+
+    void badDenyRuleIsAnErrorBadAllowRuleAWarning()
+    {
+        const auto deny = parseSettings("{\"permissions\": {\"deny\": [\"Bash(echo \u0027x)\"]}}", QStringLiteral("f"), Layer::User, anchors);
+        QVERIFY(!deny.has_value());
+        const auto allow = parseSettings("{\"permissions\": {\"allow\": [\"Bash(echo \u0027x)\", \"Bash(ls)\"]}}", QStringLiteral("f"),
+                                         Layer::User, anchors);
+        QVERIFY(allow.has_value());
+        QCOMPARE(allow->rules.size(), 1);
+        QCOMPARE(allow->warnings.size(), 1);
+        QVERIFY(allow->warnings.first().contains(QStringLiteral("left out")));
+    }
+
+    void otherProblems_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("empty file") << QByteArray("") << false << "empty";
+        QTest::newRow("not an object") << QByteArray("[]") << false << "JSON object";
+        QTest::newRow("unknown mode") << QByteArray("{\"permissions\": {\"defaultMode\": \"yolo\"}}") << false << "defaultMode";
+        QTest::newRow("bad domain") << QByteArray("{\"sandbox\": {\"network\": {\"allowedDomains\": [\"a b\"]}}}") << false << "host";
+        QTest::newRow("bool expected") << QByteArray("{\"sandbox\": {\"autoAllow\": \"yes\"}}") << false << "true or false";
+        QTest::newRow("unknown key warns") << QByteArray("{\"permisions\": {}}") << true << "unknown setting";
+        QTest::newRow("managed-only key outside managed warns") << QByteArray("{\"disableAlwaysAllow\": true}") << true
+                                                                << "only has effect in managed settings";
+    }
+
+    void otherProblems()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, ok);
+        QFETCH(QString, message);
+        const auto result = parseSettings(json, QStringLiteral("f.json"), Layer::User, anchors);
+        QCOMPARE(result.has_value(), ok);
+        const QString text = ok ? result->warnings.join(u'\n') : result.error().message;
+        QVERIFY2(text.contains(message), qPrintable(text));
+    }
+
+    void anUnparsableFileMakesEverythingAsk()
+    {
+        Fixture f;
+        f.user("{\"permissions\": {\"allow\": [\"Bash(ls)\"]}}");
+        f.projectShared("{ not json");
+        const Engine engine(Policy::load(f.options()));
+        QCOMPARE(engine.policy().errors().size(), 1);
+        QVERIFY(engine.policy().errors().first().contains(QStringLiteral(".gatehouse/settings.json:1:")));
+        const Decision d = bash(engine, QStringLiteral("ls"));
+        QCOMPARE(d.verdict, Verdict::Ask);
+        QVERIFY(d.reason.contains(QStringLiteral("settings file has an error")));
+    }
+
+    void denyBeatsAskBeatsAllowAcrossLayers()
+    {
+        Fixture f;
+        f.managedFile("{\"permissions\": {\"allow\": [\"Bash(git push *)\"]}}");
+        f.user("{\"permissions\": {\"deny\": [\"Bash(git push *)\"], \"ask\": [\"Bash(npm publish)\"]}}");
+        f.projectShared("{\"permissions\": {\"allow\": [\"Bash(npm publish)\"]}}");
+        const Engine engine(Policy::load(f.options()));
+        const Decision push = bash(engine, QStringLiteral("git push origin main"));
+        QCOMPARE(push.verdict, Verdict::Deny);
+        QCOMPARE(push.source, Source::User);
+        const Decision publish = bash(engine, QStringLiteral("npm publish"));
+        QCOMPARE(publish.verdict, Verdict::Ask);
+        QCOMPARE(publish.rule, QStringLiteral("Bash(npm publish)"));
+    }
+
+    void untrustedProjectLoosensNothing()
+    {
+        Fixture f;
+        f.projectShared("{\"permissions\": {\"allow\": [\"Bash(make)\"], \"deny\": [\"Bash(curl *)\"], \"defaultMode\": \"bypassPermissions\",\n                            \"additionalDirectories\": [\"/\"]}, \"sandbox\": {\"autoAllow\": true}, \"env\": {\"X\": \"1\"}}");
+        {
+            const Engine engine(Policy::load(f.options(false)));
+            QCOMPARE(bash(engine, QStringLiteral("make")).verdict, Verdict::Ask);
+            QCOMPARE(bash(engine, QStringLiteral("curl example.com")).verdict, Verdict::Deny);
+            QCOMPARE(engine.policy().mode(), Mode::Default);
+            QCOMPARE(engine.policy().workspaceFolders(), QStringList{QDir(f.project()).canonicalPath()});
+            QVERIFY(!engine.policy().sandboxAutoAllow());
+            QVERIFY(engine.policy().ignored().join(u'\n').contains(QStringLiteral("allow rule Bash(make)")));
+            QVERIFY(engine.policy().ignored().join(u'\n').contains(QStringLiteral("environment variables X")));
+        }
+        {
+            const Engine engine(Policy::load(f.options(true)));
+            QCOMPARE(bash(engine, QStringLiteral("make")).verdict, Verdict::Allow);
+            QCOMPARE(engine.policy().mode(), Mode::BypassPermissions);
+        }
+    }
+
+    void untrustedProjectMayTighten()
+    {
+        Fixture f;
+        f.projectLocal("{\"permissions\": {\"defaultMode\": \"plan\"}}");
+        const Engine engine(Policy::load(f.options(false)));
+        QCOMPARE(engine.policy().mode(), Mode::Plan);
+    }
+
+    void managedLocks()
+    {
+        Fixture f;
+        f.managedFile("{\"allowManagedPermissionRulesOnly\": true, \"permissions\": {\"disableBypassPermissionsMode\": \"disable\",\n                          \"allow\": [\"Bash(make)\"]}}");
+        f.user("{\"permissions\": {\"allow\": [\"Bash(npm test)\"], \"defaultMode\": \"bypassPermissions\"}}");
+        const Engine engine(Policy::load(f.options()));
+        QCOMPARE(engine.policy().mode(), Mode::Default);
+        QCOMPARE(bash(engine, QStringLiteral("make")).verdict, Verdict::Allow);
+        QCOMPARE(bash(engine, QStringLiteral("npm test")).verdict, Verdict::Ask);
+    }
+
+    void managedDropInsAreManaged()
+    {
+        Fixture f;
+        f.write(f.managed() + QStringLiteral("/managed-settings.d/10-deny.json"), "{\"permissions\": {\"deny\": [\"Bash(curl *)\"]}}");
+        f.user("{\"permissions\": {\"allow\": [\"Bash(curl *)\"]}}");
+        const Engine engine(Policy::load(f.options()));
+        const Decision d = bash(engine, QStringLiteral("curl https://example.com"));
+        QCOMPARE(d.verdict, Verdict::Deny);
+        QCOMPARE(d.source, Source::Managed);
+    }
+
+    void commandLineModeWins()
+    {
+        Fixture f;
+        f.user("{\"permissions\": {\"defaultMode\": \"acceptEdits\"}}");
+        PolicyOptions o = f.options();
+        o.cliMode = Mode::Plan;
+        QCOMPARE(Policy::load(o).mode(), Mode::Plan);
+        QCOMPARE(Policy::load(f.options()).mode(), Mode::AcceptEdits);
+    }
+
+    void missingCommandLineSettingsFileIsAnError()
+    {
+        Fixture f;
+        PolicyOptions o = f.options();
+        o.cliSettingsFiles << f.dir.path() + QStringLiteral("/nope.json");
+        QCOMPARE(Policy::load(o).errors().size(), 1);
+    }
+
+    void settingsBaseAnchors()
+    {
+        Fixture f;
+        f.projectShared("{\"permissions\": {\"deny\": [\"Read(/secrets/**)\"]}}");
+        f.user("{\"permissions\": {\"deny\": [\"Read(/private/**)\"]}}");
+        const Engine engine(Policy::load(f.options()));
+        const auto read = [&engine](const QString &path) {
+            return engine.decide(ToolCall{QStringLiteral("Read"), QJsonObject{{QStringLiteral("file_path"), path}}}).verdict;
+        };
+        // "/x" in a project's settings is from the project folder; in the user's, from ~/.config/gatehouse.
+        QCOMPARE(read(f.project() + QStringLiteral("/secrets/a")), Verdict::Deny);
+        QCOMPARE(read(f.project() + QStringLiteral("/private/a")), Verdict::Allow);
+        QCOMPARE(read(f.config() + QStringLiteral("/private/a")), Verdict::Deny);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"
