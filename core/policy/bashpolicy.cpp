@@ -356,10 +356,13 @@ Decision Engine::decideBash(const ToolCall &call) const
                     risks << Risk{u"cd-git"_s, u"git -C works in a folder outside the project"_s, true};
             }
 
-        // Removals aimed at critical paths (never contained: the person must see them).
-        if (shell::isRemoval(name)) {
+        // Removals aimed at critical paths (never contained: the person must see them), behind
+        // sudo too.
+        const QList<Word> &removal = n.privileged && !n.denyForms.isEmpty() ? n.denyForms.last() : n.words;
+        if (!removal.isEmpty() && shell::isRemoval(removal.first().text)) {
+            const QString remover = removal.first().text;
             bool endOfOptions = false;
-            for (const Word &word : n.words.mid(1)) {
+            for (const Word &word : removal.mid(1)) {
                 if (!endOfOptions && word.text == u"--"_s) {
                     endOfOptions = true;
                     continue;
@@ -373,17 +376,17 @@ Decision Engine::decideBash(const ToolCall &call) const
                     folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
                     const QList<ResolvedPath> paths = pathsOf(folder, folders, home);
                     if (paths.isEmpty())
-                        reason = u"%1 removes paths decided at run time"_s.arg(name);
+                        reason = u"%1 removes paths decided at run time"_s.arg(remover);
                     for (const ResolvedPath &path : paths)
                         if (isCritical(path.lexical) || isCritical(path.canonical))
-                            reason = u"%1 %2 removes what is in %3"_s.arg(name, word.text, path.lexical);
+                            reason = u"%1 %2 removes what is in %3"_s.arg(remover, word.text, path.lexical);
                 } else {
                     const QList<ResolvedPath> paths = pathsOf(word, folders, home);
                     if (paths.isEmpty())
-                        reason = u"%1 removes %2, a path decided at run time"_s.arg(name, word.raw);
+                        reason = u"%1 removes %2, a path decided at run time"_s.arg(remover, word.raw);
                     for (const ResolvedPath &path : paths)
                         if (isCritical(path.lexical) || isCritical(path.canonical))
-                            reason = u"%1 removes %2, a critical folder"_s.arg(name, path.lexical);
+                            reason = u"%1 removes %2, a critical folder"_s.arg(remover, path.lexical);
                 }
                 if (!reason.isEmpty())
                     risks << Risk{u"critical-path-removal"_s, reason, false};
@@ -444,7 +447,7 @@ Decision Engine::decideBash(const ToolCall &call) const
         if (!use.readOnly && state.whyNotAllowed.isEmpty())
             state.whyNotAllowed = use.whyNot;
         QList<Word> files = use.files;
-        if (use.recursive && files.isEmpty() && use.defaultsToCurrentFolder) {
+        if (files.isEmpty() && use.defaultsToCurrentFolder) {
             Word here;
             here.text = u"."_s;
             here.raw = here.text;
@@ -573,9 +576,7 @@ Decision Engine::decideBash(const ToolCall &call) const
         if (!risk.contained)
             return finishWith(Verdict::Ask, Source::Risk, risk.reason);
 
-    if (m_policy.mode() == Mode::BypassPermissions)
-        return finishWith(Verdict::Allow, Source::Mode, u"bypassPermissions mode"_s);
-
+    const bool bypass = m_policy.mode() == Mode::BypassPermissions;
     if (m_policy.mode() == Mode::Plan) {
         for (const CommandState &state : std::as_const(commands))
             if (!state.builtin)
@@ -588,6 +589,8 @@ Decision Engine::decideBash(const ToolCall &call) const
 
     const bool canContain = m_policy.sandboxAutoAllow() && m_policy.options().sandboxAvailable;
     if (!risks.isEmpty()) {
+        if (bypass)
+            return finishWith(Verdict::Allow, Source::Mode, u"bypassPermissions mode (%1)"_s.arg(risks.first().reason));
         if (canContain)
             return [&] {
                 Decision contained = finishWith(Verdict::Allow, Source::Sandbox,
@@ -613,6 +616,8 @@ Decision Engine::decideBash(const ToolCall &call) const
         return finishWith(Verdict::Allow, Source::Builtin,
                           commands.size() == 1 ? u"a read-only command"_s : u"read-only commands"_s);
     }
+    if (bypass)
+        return finishWith(Verdict::Allow, Source::Mode, u"bypassPermissions mode"_s);
     if (canContain) {
         Decision contained = finishWith(Verdict::Allow, Source::Sandbox,
                                         u"runs in the sandbox without asking (sandbox.autoAllow)"_s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/rule.h"
 
+#include <QHostAddress>
 #include <QUrl>
 
 namespace gatehouse::policy {
@@ -212,9 +213,11 @@ QString normaliseHost(const QString &host)
             return {};
     if (name.endsWith(u'.'))
         name.chop(1);
-    // IPv6 literals keep their brackets off.
+    // IP addresses, in their canonical form (IPv6 without brackets).
     if (name.startsWith(u'[') && name.endsWith(u']'))
         name = name.mid(1, name.size() - 2);
+    if (const QHostAddress address(name); !address.isNull())
+        return address.toString().toLower();
     const QByteArray ace = QUrl::toAce(name, QUrl::IgnoreIDNWhitelist);
     if (ace.isEmpty())
         return {};
@@ -290,6 +293,7 @@ Expected<Rule> parseRule(const QString &text, const AnchorFolders &anchors, QStr
         rule.neverMatches = true;
         if (warnings)
             *warnings << QStringLiteral("rule \"%1\" names the unknown tool \"%2\"; it never matches").arg(rule.text, rule.tool);
+        return rule;
     }
 
     if (open < 0 || rule.specifier == u'*' || (rule.specifier.isEmpty() && rule.tool != QStringLiteral("Bash"))) {

@@ -81,8 +81,11 @@ QString describeCurl(const QString &name, const QList<Word> &args)
     }
     if (target.isEmpty())
         return u"runs %1"_s.arg(name);
-    if (!sent.isEmpty())
+    if (!sent.isEmpty()) {
+        if (sent == QStringList{u"-"_s})
+            return u"sends its input to %1"_s.arg(hostOf(target));
         return u"sends the file %1 to %2"_s.arg(sent.join(u", "_s), hostOf(target));
+    }
     return name == u"wget"_s ? u"downloads %1"_s.arg(target) : u"fetches %1"_s.arg(target);
 }
 
