@@ -65,10 +65,8 @@ private Q_SLOTS:
         one.modified = 1;
         vcs::ChangeSummary three;
         three.modified = 3;
-        QVERIFY(ui::MainWindow::changesText(one) != QStringLiteral("1 modified"));
-        QVERIFY(ui::MainWindow::changesText(one).startsWith(QStringLiteral("1 ")));
-        QVERIFY(ui::MainWindow::changesText(three).startsWith(QStringLiteral("3 ")));
-        QVERIFY(ui::MainWindow::changesText(one) != ui::MainWindow::changesText(three).replace(u'3', u'1'));
+        QCOMPARE(ui::MainWindow::changesText(one), QStringLiteral("1 geändert"));
+        QCOMPARE(ui::MainWindow::changesText(three), QStringLiteral("3 geändert"));
         // Qt's own strings are German as well (standard dialog buttons).
         QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("Abbrechen"));
     }
