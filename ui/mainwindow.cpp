@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFileSystemModel>
 #include <QHeaderView>
 #include <QKeySequence>
@@ -98,6 +99,12 @@ MainWindow::MainWindow(QString folder, secrets::CredentialStore *credentials, QW
     createMenus();
     resize(1280, 800);
     refreshStatus();
+    // Start with the project's README in the review area, as a repository page would.
+    for (const QString &name : {QStringLiteral("README.md"), QStringLiteral("README"), QStringLiteral("README.txt")})
+        if (QFileInfo(QDir(m_folder).filePath(name)).isFile()) {
+            showFile(name);
+            break;
+        }
 }
 
 MainWindow::~MainWindow() = default;
