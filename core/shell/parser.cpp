@@ -6,6 +6,8 @@
 
 #include <QStringView>
 
+#include <algorithm>
+
 namespace gatehouse::shell {
 
 bool Word::isStatic() const
@@ -78,6 +80,10 @@ public:
                 fail(u"unexpected \"%1\""_s.arg(peekToken()));
             if (!m_pending.isEmpty())
                 fail(u"here-document \"%1\" has no body"_s.arg(m_pending.first().delimiter));
+            // Commands are recorded as they end, so a substitution comes before the command
+            // that holds it; report them in source order.
+            std::stable_sort(m_result.commands.begin(), m_result.commands.end(),
+                             [](const SimpleCommand &a, const SimpleCommand &b) { return a.offset < b.offset; });
             m_result.ok = true;
         } catch (const Failure &failure) {
             m_result.ok = false;
@@ -324,7 +330,8 @@ private:
         } else if (c == u'(') {
             ++m_pos;
             m_result.constructs |= static_cast<std::uint32_t>(Construct::Subshell);
-            parseList(inner(scope), {});
+            if (!parseList(inner(scope), {}))
+                fail(u"a subshell needs a command"_s);
             skipNewlines(scope);
             if (peek() != u')')
                 fail(u"\"(\" is not closed"_s);
@@ -333,7 +340,8 @@ private:
         } else if (atReserved(u"{")) {
             ++m_pos;
             m_result.constructs |= static_cast<std::uint32_t>(Construct::BraceGroup);
-            parseList(inner(scope), {u"}"});
+            if (!parseList(inner(scope), {u"}"}))
+                fail(u"a { } group needs a command"_s);
             expectReserved(u"}", "to close \"{\"");
             parseTrailingRedirections(scope);
         } else if (atReserved(u"if")) {
