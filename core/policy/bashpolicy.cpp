@@ -49,7 +49,7 @@ struct WorkingFolders
 };
 
 // The possible absolute paths of @p word (empty list: cannot be known before running).
-QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, const QString &home)
+QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, const QString &home, const QString &project)
 {
     QString text = word.text;
     const std::uint32_t allowed = static_cast<std::uint32_t>(WordFeature::Quoted)
@@ -81,7 +81,7 @@ QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, con
         return {};
     QList<ResolvedPath> paths;
     for (const QString &folder : folders.candidates)
-        paths << resolvePath(text, folder, home);
+        paths << resolvePath(text, folder, home, project);
     return paths;
 }
 
@@ -206,9 +206,16 @@ Decision Engine::decideBash(const ToolCall &call) const
         state.description = shell::describeCommand(state.normalised, command);
         commands << state;
     }
-    QStringList descriptions;
+    // Described in the order they run: a substitution before the command it is part of.
+    QList<const CommandState *> byEnd;
     for (const CommandState &state : std::as_const(commands))
-        descriptions << state.description;
+        byEnd << &state;
+    std::stable_sort(byEnd.begin(), byEnd.end(), [](const CommandState *a, const CommandState *b) {
+        return a->source->offset + a->source->length < b->source->offset + b->source->length;
+    });
+    QStringList descriptions;
+    for (const CommandState *state : std::as_const(byEnd))
+        descriptions << state->description;
     decision.description = shell::describeCommands(descriptions);
 
     const auto finishWith = [&](Verdict verdict, Source source, const QString &reason, const RuleEntry *rule = nullptr) {
@@ -221,18 +228,6 @@ Decision Engine::decideBash(const ToolCall &call) const
     };
 
     // ---- deny and ask rules against every command, and inside sh -c / eval strings (step 4)
-    const auto matchCommandRule = [](const QList<RuleEntry> &rules, const QStringList &lines) -> const RuleEntry * {
-        for (const RuleEntry &entry : rules) {
-            if (entry.rule.kind == Rule::Kind::Tool && entry.rule.tool == u"Bash"_s)
-                return &entry;
-            if (entry.rule.kind != Rule::Kind::Command)
-                continue;
-            for (const QString &line : lines)
-                if (entry.rule.command.matches(line))
-                    return &entry;
-        }
-        return nullptr;
-    };
     // The command lines hidden in strings that a shell or eval will run.
     std::function<void(const NormalisedCommand &, int, QList<QStringList> &)> innerLines;
     innerLines = [&innerLines](const NormalisedCommand &n, int depth, QList<QStringList> &out) {
@@ -272,7 +267,7 @@ Decision Engine::decideBash(const ToolCall &call) const
         innerLines(state.normalised, 1, allLines);
     }
     for (const QStringList &lines : std::as_const(allLines))
-        if (const RuleEntry *deny = matchCommandRule(m_deny, lines))
+        if (const RuleEntry *deny = matchCommandRule(Verdict::Deny, lines))
             return finishWith(Verdict::Deny, Source::Default, u"denied by %1"_s.arg(deny->rule.text), deny);
 
     // ---- folders, files and redirections (steps 4 to 6)
@@ -319,7 +314,7 @@ Decision Engine::decideBash(const ToolCall &call) const
             } else if (targets.isEmpty()) {
                 next << resolvePath(home, u"/"_s, home);
             } else {
-                next = pathsOf(targets.first(), folders, home);
+                next = pathsOf(targets.first(), folders, home, m_policy.projectDir());
                 if (next.isEmpty())
                     folders.unknown = true;
             }
@@ -351,7 +346,7 @@ Decision Engine::decideBash(const ToolCall &call) const
                 Word target;
                 target.text = n.gitGlobalOptions[i + 1];
                 target.raw = target.text;
-                const QList<ResolvedPath> paths = pathsOf(target, folders, home);
+                const QList<ResolvedPath> paths = pathsOf(target, folders, home, m_policy.projectDir());
                 if (paths.isEmpty() || std::any_of(paths.begin(), paths.end(), [&](const ResolvedPath &p) { return !inWritable(p); }))
                     risks << Risk{u"cd-git"_s, u"git -C works in a folder outside the project"_s, true};
             }
@@ -374,14 +369,14 @@ Decision Engine::decideBash(const ToolCall &call) const
                     Word folder = word;
                     folder.text = globFolder(word);
                     folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
-                    const QList<ResolvedPath> paths = pathsOf(folder, folders, home);
+                    const QList<ResolvedPath> paths = pathsOf(folder, folders, home, m_policy.projectDir());
                     if (paths.isEmpty())
                         reason = u"%1 removes paths decided at run time"_s.arg(remover);
                     for (const ResolvedPath &path : paths)
                         if (isCritical(path.lexical) || isCritical(path.canonical))
                             reason = u"%1 %2 removes what is in %3"_s.arg(remover, word.text, path.lexical);
                 } else {
-                    const QList<ResolvedPath> paths = pathsOf(word, folders, home);
+                    const QList<ResolvedPath> paths = pathsOf(word, folders, home, m_policy.projectDir());
                     if (paths.isEmpty())
                         reason = u"%1 removes %2, a path decided at run time"_s.arg(remover, word.raw);
                     for (const ResolvedPath &path : paths)
@@ -405,7 +400,7 @@ Decision Engine::decideBash(const ToolCall &call) const
             const bool output = isOutput(op);
             if (redirection.target.isStatic() && isDeviceSink(redirection.target.text))
                 continue;
-            const QList<ResolvedPath> paths = pathsOf(redirection.target, folders, home);
+            const QList<ResolvedPath> paths = pathsOf(redirection.target, folders, home, m_policy.projectDir());
             if (paths.isEmpty()) {
                 risks << Risk{output ? u"redirect-dynamic"_s : u"read-dynamic"_s,
                               u"it %1 %2, a path decided at run time"_s.arg(output ? u"writes to"_s : u"reads"_s,
@@ -438,7 +433,7 @@ Decision Engine::decideBash(const ToolCall &call) const
         }
 
         // Is the command allowed: by an allow rule, or as a read-only built-in (step 6)?
-        if (const RuleEntry *allow = matchCommandRule(m_allow, {state.line}); allow && !n.dynamicName) {
+        if (const RuleEntry *allow = matchCommandRule(Verdict::Allow, {state.line}); allow && !n.dynamicName) {
             state.allowed = true;
             state.allowRule = allow;
         }
@@ -466,7 +461,7 @@ Decision Engine::decideBash(const ToolCall &call) const
                 Word folderWord = file;
                 folderWord.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : file.text.left(slash));
                 folderWord.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
-                const QList<ResolvedPath> bases = wildcardsOnlyLast ? pathsOf(folderWord, folders, home) : QList<ResolvedPath>();
+                const QList<ResolvedPath> bases = wildcardsOnlyLast ? pathsOf(folderWord, folders, home, m_policy.projectDir()) : QList<ResolvedPath>();
                 bool expanded = !bases.isEmpty();
                 for (const ResolvedPath &base : bases) {
                     const auto matches = expandLastComponent(base.canonical, last);
@@ -498,7 +493,7 @@ Decision Engine::decideBash(const ToolCall &call) const
                 Word folder = file;
                 folder.text = globFolder(file);
                 folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
-                const QList<ResolvedPath> paths = pathsOf(folder, folders, home);
+                const QList<ResolvedPath> paths = pathsOf(folder, folders, home, m_policy.projectDir());
                 if (paths.isEmpty()) {
                     builtinOk = false;
                     state.whyNotAllowed = u"it reads %1, decided at run time"_s.arg(file.raw);
@@ -514,7 +509,7 @@ Decision Engine::decideBash(const ToolCall &call) const
                 }
                 continue;
             }
-            const QList<ResolvedPath> paths = pathsOf(file, folders, home);
+            const QList<ResolvedPath> paths = pathsOf(file, folders, home, m_policy.projectDir());
             if (paths.isEmpty()) {
                 builtinOk = false;
                 state.whyNotAllowed = u"it reads %1, a path decided at run time"_s.arg(file.raw);
@@ -556,7 +551,7 @@ Decision Engine::decideBash(const ToolCall &call) const
                           u"it reads or writes %1, which %2 denies"_s.arg(readDenyPath, readDeny->rule.text), readDeny);
 
     for (const QStringList &lines : std::as_const(allLines))
-        if (const RuleEntry *ask = matchCommandRule(m_ask, lines))
+        if (const RuleEntry *ask = matchCommandRule(Verdict::Ask, lines))
             return finishWith(Verdict::Ask, Source::Default, u"asks because of %1"_s.arg(ask->rule.text), ask);
 
     // Substitutions whose inner command is not itself allowed (step 5).

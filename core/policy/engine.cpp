@@ -4,6 +4,9 @@
 #include "policy/paths.h"
 
 #include <QUrl>
+#include <QVarLengthArray>
+
+#include <algorithm>
 
 namespace gatehouse::policy {
 namespace {
@@ -65,8 +68,66 @@ Engine::Engine(Policy policy)
             break;
         }
     }
+    buildPathIndex(m_deny, m_denyPaths);
+    buildPathIndex(m_ask, m_askPaths);
+    buildPathIndex(m_allow, m_allowPaths);
+    buildCommandIndex(m_deny, m_denyCommands);
+    buildCommandIndex(m_ask, m_askCommands);
+    buildCommandIndex(m_allow, m_allowCommands);
     for (const QString &path : m_policy.sandboxDenyRead())
         m_denyReadPatterns << PathPattern::compile(QStringLiteral("/") + path, {m_policy.projectDir(), QString(), m_policy.homeDir()});
+}
+
+void Engine::buildCommandIndex(const QList<RuleEntry> &rules, CommandIndex &index)
+{
+    for (const RuleEntry &entry : rules) {
+        if (entry.rule.kind == Rule::Kind::Tool && entry.rule.tool == QStringLiteral("Bash")) {
+            index.anyFirstWord << &entry;
+        } else if (entry.rule.kind == Rule::Kind::Command) {
+            const QString prefix = entry.rule.command.literalPrefix();
+            if (prefix.isEmpty())
+                index.anyFirstWord << &entry;
+            else
+                index.byFirstWord[prefix.section(u' ', 0, 0)] << &entry;
+        }
+    }
+}
+
+void Engine::buildPathIndex(const QList<RuleEntry> &rules, PathIndex &index)
+{
+    for (const RuleEntry &entry : rules) {
+        if (entry.rule.kind != Rule::Kind::Path) {
+            index.others << &entry;
+            continue;
+        }
+        const QString fixed = entry.rule.path.fixedFolder();
+        if (fixed.isEmpty())
+            index.others << &entry;
+        else
+            index.byFolder[fixed] << &entry;
+    }
+}
+
+const RuleEntry *Engine::matchCommandRule(Verdict verdict, const QStringList &lines) const
+{
+    const CommandIndex &index = verdict == Verdict::Deny ? m_denyCommands : verdict == Verdict::Ask ? m_askCommands : m_allowCommands;
+    const RuleEntry *best = nullptr; // the earliest matching rule: entries sit in one list, in order
+    const auto consider = [&best](const RuleEntry *entry, const QString &line) {
+        if (best && best < entry)
+            return;
+        if ((entry->rule.kind == Rule::Kind::Tool) || entry->rule.command.matches(line))
+            best = entry;
+    };
+    for (const QString &line : lines) {
+        for (const RuleEntry *entry : index.anyFirstWord)
+            consider(entry, line);
+        const qsizetype space = line.indexOf(u' ');
+        const auto it = index.byFirstWord.constFind(space < 0 ? line : line.left(space));
+        if (it != index.byFirstWord.constEnd())
+            for (const RuleEntry *entry : *it)
+                consider(entry, line);
+    }
+    return best;
 }
 
 bool Engine::inWorkspace(const QString &lexical, const QString &canonical) const
@@ -119,8 +180,30 @@ const RuleEntry *Engine::matchToolRule(Verdict verdict, const QString &tool) con
 const RuleEntry *Engine::matchPathRule(Verdict verdict, const QString &tool, const QString &lexical,
                                        const QString &canonical, bool write) const
 {
-    const QList<RuleEntry> &list = verdict == Verdict::Deny ? m_deny : verdict == Verdict::Ask ? m_ask : m_allow;
-    for (const RuleEntry &entry : list) {
+    // The candidates: rules whose fixed folder is the path or one of its folders, and the rest.
+    const PathIndex &index = verdict == Verdict::Deny ? m_denyPaths : verdict == Verdict::Ask ? m_askPaths : m_allowPaths;
+    QVarLengthArray<const RuleEntry *, 16> candidates;
+    candidates.append(index.others.constData(), index.others.size());
+    const auto addFor = [&index, &candidates](const QString &path) {
+        qsizetype end = path.size();
+        while (end > 0) {
+            const auto it = index.byFolder.constFind(end == path.size() ? path : path.left(end));
+            if (it != index.byFolder.constEnd())
+                for (const RuleEntry *entry : *it)
+                    candidates.append(entry);
+            end = path.lastIndexOf(u'/', end - 1);
+        }
+        if (const auto it = index.byFolder.constFind(QStringLiteral("/")); it != index.byFolder.constEnd())
+            for (const RuleEntry *entry : *it)
+                candidates.append(entry);
+    };
+    addFor(lexical);
+    if (canonical != lexical)
+        addFor(canonical);
+    std::sort(candidates.begin(), candidates.end()); // settings order: entries sit in one list
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (const RuleEntry *candidate : candidates) {
+        const RuleEntry &entry = *candidate;
         const Rule &rule = entry.rule;
         if (rule.kind == Rule::Kind::Tool) {
             if (toolRuleGoverns(rule.tool, tool))

@@ -4,6 +4,8 @@
 #include "policy/decision.h"
 #include "policy/policy.h"
 
+#include <QHash>
+
 namespace gatehouse::policy {
 
 /// The decision procedure of SECURITY-MODEL.md sections 2 to 4: given a tool call, allow, ask
@@ -29,6 +31,9 @@ public:
                                    const QString &canonical, bool write) const;
     /// Whether a Read deny rule (or sandbox.filesystem.denyRead) could cover something inside @p folder.
     bool readDenyMayCoverBelow(const QString &folder) const;
+    /// The first Bash rule of @p verdict (in settings order) that matches any of @p lines
+    /// (canonical command lines); a whole-tool "Bash" rule matches every line.
+    const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;
 
 private:
     Decision decideFile(const ToolCall &call) const;
@@ -39,7 +44,29 @@ private:
     /// Applies what holds for every decision: settings errors, dontAsk and headless runs.
     Decision finish(Decision decision) const;
 
+    // Bash(...) rules indexed by the first word of their pattern, so that a command is compared
+    // only with the rules that name its program (and those that start with a wildcard).
+    struct CommandIndex
+    {
+        QHash<QString, QList<const RuleEntry *>> byFirstWord;
+        QList<const RuleEntry *> anyFirstWord; ///< whole-tool rules and patterns starting with a wildcard
+    };
+    void buildCommandIndex(const QList<RuleEntry> &rules, CommandIndex &index);
+    // Path rules indexed by the fixed folder of their pattern (anchor and literal components).
+    struct PathIndex
+    {
+        QHash<QString, QList<const RuleEntry *>> byFolder;
+        QList<const RuleEntry *> others; ///< floating patterns and non-path rules
+    };
+    void buildPathIndex(const QList<RuleEntry> &rules, PathIndex &index);
+
     Policy m_policy;
+    CommandIndex m_denyCommands;
+    CommandIndex m_askCommands;
+    CommandIndex m_allowCommands;
+    PathIndex m_denyPaths;
+    PathIndex m_askPaths;
+    PathIndex m_allowPaths;
     QList<RuleEntry> m_deny;
     QList<RuleEntry> m_ask;
     QList<RuleEntry> m_allow;

@@ -145,6 +145,15 @@ PathPattern PathPattern::compile(const QString &specifier, const AnchorFolders &
     for (qsizetype i = pattern.m_segments.size() - 1; i > 0; --i)
         if (pattern.m_segments[i] == QStringLiteral("**") && pattern.m_segments[i - 1] == QStringLiteral("**"))
             pattern.m_segments.removeAt(i);
+    if (!pattern.m_floating) {
+        QStringList literal;
+        for (const QString &segment : std::as_const(pattern.m_segments)) {
+            if (segment.contains(u'*') || segment.contains(u'?') || segment.contains(u'[') || segment.contains(u'\\'))
+                break;
+            literal << segment;
+        }
+        pattern.m_literalPrefix = literal.join(u'/');
+    }
     return pattern;
 }
 
@@ -173,10 +182,27 @@ bool PathPattern::matchFrom(const QStringList &path, qsizetype pi, qsizetype si,
     }
 }
 
+QString PathPattern::fixedFolder() const
+{
+    if (!isValid() || m_floating)
+        return {};
+    if (m_literalPrefix.isEmpty())
+        return m_anchor;
+    if (m_anchor == QStringLiteral("/"))
+        return QStringLiteral("/") + m_literalPrefix;
+    return m_anchor + u'/' + m_literalPrefix;
+}
+
 bool PathPattern::matches(const QString &absolutePath) const
 {
     if (!isValid() || !isInside(absolutePath, m_anchor))
         return false;
+    if (!m_literalPrefix.isEmpty()) {
+        const QStringView rel = QStringView(absolutePath).mid(m_anchor == QStringLiteral("/") ? 1 : m_anchor.size() + 1);
+        if (!rel.startsWith(m_literalPrefix)
+            || (rel.size() > m_literalPrefix.size() && rel.at(m_literalPrefix.size()) != u'/'))
+            return false;
+    }
     const QStringList path = relativeTo(absolutePath, m_anchor).split(u'/', Qt::SkipEmptyParts);
     if (m_segments.isEmpty())
         return true; // "~" or "//": everything below the anchor

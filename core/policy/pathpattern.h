@@ -36,12 +36,18 @@ public:
     /// The components after the anchor, as written ("**" kept).
     const QStringList &segments() const { return m_segments; }
     bool isFloating() const { return m_floating; }
+    /// The folder every match lies in: the anchor and the pattern's leading literal components
+    /// ("/p/secrets" for "secrets/**" anchored at /p). Empty for floating patterns.
+    QString fixedFolder() const;
 
 private:
     bool matchFrom(const QStringList &path, qsizetype pi, qsizetype si, bool pathIsDir) const;
 
     QString m_anchor;
     QStringList m_segments;
+    /// The leading segments without wildcards, joined ("secrets/keys" of "secrets/keys/*.pem"):
+    /// a path whose relative form does not start with them cannot match (a fast reject).
+    QString m_literalPrefix;
     bool m_floating = false;
     bool m_directoryOnly = false;
 };

@@ -64,10 +64,19 @@ QString cleanAbsolute(const QString &absolutePath)
     return joinAbsolute(out);
 }
 
-QString canonicalPath(const QString &absolutePath)
+QString canonicalPath(const QString &absolutePath) { return canonicalPath(absolutePath, QString()); }
+
+QString canonicalPath(const QString &absolutePath, const QString &knownCanonical)
 {
     QStringList pending = components(absolutePath);
     QStringList done;
+    // Skip the components of a folder known to be canonical, unless ".." follows that could
+    // climb out of it (then walk from the root, as always).
+    if (!knownCanonical.isEmpty() && knownCanonical != QStringLiteral("/") && isInside(absolutePath, knownCanonical)
+        && !absolutePath.contains(QStringLiteral(".."))) {
+        done = components(knownCanonical);
+        pending = components(QStringView(absolutePath).mid(knownCanonical.size()));
+    }
     int hops = 0;
     bool existing = true; // once a component is missing, nothing below it can be a link
     while (!pending.isEmpty()) {
@@ -100,14 +109,15 @@ QString canonicalPath(const QString &absolutePath)
     return joinAbsolute(done);
 }
 
-ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home)
+ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home, const QString &knownCanonical)
 {
     QString absolute = path;
     if (!home.isEmpty() && (path == u'~' || path.startsWith(QStringLiteral("~/"))))
         absolute = home + path.mid(1);
     else if (!absolute.startsWith(u'/'))
         absolute = base + u'/' + absolute;
-    return {cleanAbsolute(absolute), canonicalPath(absolute)};
+    const QString lexical = cleanAbsolute(absolute);
+    return {lexical, canonicalPath(lexical == absolute ? absolute : absolute, knownCanonical)};
 }
 
 bool isInside(const QString &path, const QString &folder)

@@ -19,12 +19,18 @@ struct ResolvedPath
 
 /// Makes @p path absolute against @p base (which should itself be absolute) and resolves it.
 /// "~" and "~/..." are expanded with @p home when it is not empty.
-ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home = QString());
+ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home = QString(),
+                         const QString &knownCanonical = QString());
 
 /// realpath(3) for a path that may not exist: symlinks of the existing components are followed
 /// (at most 40 of them; a loop leaves the rest as written), "." and ".." are applied after each
 /// link as the kernel would, and the part that does not exist is appended as written.
 QString canonicalPath(const QString &absolutePath);
+
+/// The same, for a path that may lie inside @p knownCanonical (a folder already canonical, such
+/// as the project): the walk starts there instead of at the root, saving a system call per
+/// component.
+QString canonicalPath(const QString &absolutePath, const QString &knownCanonical);
 
 /// Lexically cleaned absolute path ("/a/./b/../c//" -> "/a/c").
 QString cleanAbsolute(const QString &absolutePath);

@@ -96,18 +96,18 @@ void stripWrappers(NormalisedCommand &n, QList<Word> &words, bool stripPrivilege
             words.removeFirst();
         } else if (name == u"time"_s) {
             words.removeFirst();
-            skipOptions(words, setOf({u"-f", u"--format", u"-o", u"--output"}));
+            skipOptions(words, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-f", u"--format", u"-o", u"--output"}); return set; }());
         } else if (name == u"nice"_s) {
             words.removeFirst();
-            skipOptions(words, setOf({u"-n", u"--adjustment"}));
+            skipOptions(words, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-n", u"--adjustment"}); return set; }());
         } else if (name == u"timeout"_s) {
             words.removeFirst();
-            skipOptions(words, setOf({u"-s", u"--signal", u"-k", u"--kill-after"}));
+            skipOptions(words, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-s", u"--signal", u"-k", u"--kill-after"}); return set; }());
             if (!words.isEmpty())
                 words.removeFirst(); // the duration
         } else if (name == u"stdbuf"_s) {
             words.removeFirst();
-            skipOptions(words, setOf({u"-i", u"-o", u"-e", u"--input", u"--output", u"--error"}));
+            skipOptions(words, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-i", u"-o", u"-e", u"--input", u"--output", u"--error"}); return set; }());
         } else if (name == u"env"_s) {
             QList<Word> rest = words.mid(1);
             while (!rest.isEmpty()) {
@@ -133,9 +133,9 @@ void stripWrappers(NormalisedCommand &n, QList<Word> &words, bool stripPrivilege
             words = rest;
         } else if (stripPrivilege && (name == u"sudo"_s || name == u"doas"_s)) {
             words.removeFirst();
-            skipOptions(words, setOf({u"-u", u"--user", u"-g", u"--group", u"-C", u"--close-from", u"-D", u"--chdir",
+            skipOptions(words, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-u", u"--user", u"-g", u"--group", u"-C", u"--close-from", u"-D", u"--chdir",
                                       u"-h", u"--host", u"-p", u"--prompt", u"-r", u"--role", u"-t", u"--type",
-                                      u"-T", u"--command-timeout"}));
+                                      u"-T", u"--command-timeout"}); return set; }());
         } else {
             if (name == u"sudo"_s || name == u"doas"_s)
                 n.privileged = true;
@@ -467,20 +467,20 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
     if (name == u"less"_s || name == u"more"_s)
         return notReadOnly(u"%1 is interactive and can run commands"_s.arg(name));
     if (contentReaders.contains(name))
-        return readOnlyWith(positional(args, setOf({u"-n", u"-c", u"-t", u"-w", u"-d", u"-f", u"-s", u"-N", u"-j",
-                                                    u"-C", u"-U", u"-L", u"--label"})));
+        return readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-n", u"-c", u"-t", u"-w", u"-d", u"-f", u"-s", u"-N", u"-j",
+                                                    u"-C", u"-U", u"-L", u"--label"}); return set; }()));
     static const QSet<QString> metadataReaders = setOf({u"stat", u"realpath", u"readlink", u"ls", u"dir", u"vdir"});
     if (metadataReaders.contains(name)) {
-        ReadOnlyUse use = readOnlyWith(positional(args, setOf({u"-I", u"--ignore", u"-w", u"--width", u"-T", u"-c",
-                                                               u"--format", u"--printf"})),
+        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-I", u"--ignore", u"-w", u"--width", u"-T", u"-c",
+                                                               u"--format", u"--printf"}); return set; }()),
                                        false);
         use.recursive = (name == u"ls"_s || name == u"dir"_s) && (hasShortFlag(args, u'R') || hasOption(args, {u"--recursive"}));
         use.defaultsToCurrentFolder = name == u"ls"_s || name == u"dir"_s || name == u"vdir"_s;
         return use;
     }
     if (name == u"du"_s || name == u"tree"_s) {
-        ReadOnlyUse use = readOnlyWith(positional(args, setOf({u"-L", u"-P", u"-I", u"-o", u"--exclude", u"-d",
-                                                               u"--max-depth", u"-B", u"-t"})),
+        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-L", u"-P", u"-I", u"-o", u"--exclude", u"-d",
+                                                               u"--max-depth", u"-B", u"-t"}); return set; }()),
                                        false);
         if (name == u"tree"_s && (hasOption(args, {u"-o"}) || hasOption(args, {u"--output"})))
             return notReadOnly(u"tree -o writes a file"_s);
@@ -547,13 +547,13 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
     if (name == u"sort"_s) {
         if (hasOption(args, {u"-o", u"--output", u"--compress-program"}) || hasShortFlag(args, u'o'))
             return notReadOnly(u"sort -o writes a file"_s);
-        return readOnlyWith(positional(args, setOf({u"-k", u"--key", u"-t", u"--field-separator", u"-S",
+        return readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-k", u"--key", u"-t", u"--field-separator", u"-S",
                                                     u"--buffer-size", u"-T", u"--temporary-directory", u"--parallel",
-                                                    u"--files0-from"})));
+                                                    u"--files0-from"}); return set; }()));
     }
     if (name == u"uniq"_s) {
-        const QList<Word> pos = positional(args, setOf({u"-f", u"-s", u"-w", u"--skip-fields", u"--skip-chars",
-                                                        u"--check-chars"}));
+        const QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-f", u"-s", u"-w", u"--skip-fields", u"--skip-chars",
+                                                        u"--check-chars"}); return set; }());
         if (pos.size() > 1)
             return notReadOnly(u"uniq IN OUT writes OUT"_s);
         return readOnlyWith(pos);
@@ -576,7 +576,7 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
                 return notReadOnly(u"sed -f runs a script from a file"_s);
             }
         }
-        QList<Word> pos = positional(args, setOf({u"-e", u"--expression", u"-l", u"--line-length"}));
+        QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-e", u"--expression", u"-l", u"--line-length"}); return set; }());
         if (!scriptGiven && !pos.isEmpty())
             scripts << pos.takeFirst().text;
         for (const QString &script : std::as_const(scripts))
@@ -588,7 +588,7 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
     if (name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s) {
         if (hasOption(args, {u"-f", u"--file", u"-i", u"--include", u"-l", u"--load", u"-E", u"--exec"}))
             return notReadOnly(u"awk runs a program from a file"_s);
-        QList<Word> pos = positional(args, setOf({u"-F", u"-v", u"--assign", u"--field-separator"}));
+        QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-F", u"-v", u"--assign", u"--field-separator"}); return set; }());
         if (pos.isEmpty())
             return notReadOnly(u"awk without a program"_s);
         const Word program = pos.takeFirst();
@@ -782,12 +782,12 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
     if (isShellOrInterpreter(name) && interpreterGivenCode(name, args, codeOnStdin))
         risks << risk(u"interpreter-code"_s, u"%1 is given code to run"_s.arg(name));
     if ((name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s)) {
-        const QList<Word> pos = positional(args, setOf({u"-F", u"-v", u"--assign"}));
+        const QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-F", u"-v", u"--assign"}); return set; }());
         if (!pos.isEmpty() && !isSafeAwkProgram(pos.first().text))
             risks << risk(u"awk-exec"_s, u"the awk program can run commands or write files"_s);
     }
     if (name == u"sed"_s) {
-        QList<Word> pos = positional(args, setOf({u"-e", u"--expression", u"-l"}));
+        QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-e", u"--expression", u"-l"}); return set; }());
         QStringList scripts;
         for (qsizetype i = 0; i + 1 < args.size(); ++i)
             if (args[i].text == u"-e"_s || args[i].text == u"--expression"_s)
@@ -806,8 +806,8 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
                 risks << risk(u"find-delete"_s, u"find -delete deletes every file found"_s);
         }
     }
-    if (name == u"xargs"_s && !positional(args, setOf({u"-I", u"-i", u"-L", u"-n", u"-P", u"-s", u"-d", u"-E", u"-a",
-                                                      u"--arg-file", u"--delimiter", u"--max-args", u"--max-procs"}))
+    if (name == u"xargs"_s && !positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-I", u"-i", u"-L", u"-n", u"-P", u"-s", u"-d", u"-E", u"-a",
+                                                      u"--arg-file", u"--delimiter", u"--max-args", u"--max-procs"}); return set; }())
                                    .isEmpty())
         risks << risk(u"xargs"_s, u"xargs runs a program with arguments read from its input"_s);
     static const QSet<QString> runners = setOf({u"watch", u"setsid", u"flock", u"chroot", u"unshare", u"nsenter",
