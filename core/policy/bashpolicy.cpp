@@ -28,6 +28,7 @@ constexpr int maxInnerDepth = 3;
 QString canonicalLine(const QList<Word> &words)
 {
     QString line;
+    line.reserve(64);
     for (const Word &word : words) {
         if (!line.isEmpty())
             line += u' ';
@@ -204,7 +205,7 @@ Decision Engine::decideBash(const ToolCall &call) const
                 state.denyLines << line;
         }
         state.description = shell::describeCommand(state.normalised, command);
-        commands << state;
+        commands.append(std::move(state));
     }
     // Described in the order they run: a substitution before the command it is part of.
     QList<const CommandState *> byEnd;

@@ -91,7 +91,7 @@ QString quoteWord(const QString &word)
             break;
         }
     if (safe)
-        return word;
+        return word; // shares the data: no copy
     QString quoted = QStringLiteral("'");
     for (const QChar c : word) {
         if (c == u'\'')

@@ -58,6 +58,14 @@ bool isMeta(QChar c)
            || c == u'(' || c == u')';
 }
 
+// Characters that mean nothing special inside a word (letters, digits, and . / - _ , : = + @ %).
+bool isPlainRunChar(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'.' || u == u'/'
+           || u == u'-' || u == u'_' || u == u',' || u == u':' || u == u'=' || u == u'+' || u == u'@' || u == u'%';
+}
+
 bool isNameStart(QChar c) { return (c.unicode() < 0x80) && (c.isLetter() || c == u'_'); }
 bool isNameChar(QChar c) { return (c.unicode() < 0x80) && (c.isLetterOrNumber() || c == u'_'); }
 
@@ -186,6 +194,29 @@ private:
         return after.isNull() || isMeta(after);
     }
 
+    // The characters up to the next metacharacter (the token a reserved word would be).
+    QStringView currentToken()
+    {
+        skipBlanks();
+        qsizetype end = m_pos;
+        while (end < m_text.size() && !isMeta(m_text[end]))
+            ++end;
+        return QStringView(m_text).mid(m_pos, end - m_pos);
+    }
+
+    static bool isReservedWord(QStringView token)
+    {
+        if (token.isEmpty() || token.size() > 8)
+            return false;
+        static const QStringView words[] = {u"if", u"then", u"elif", u"else", u"fi", u"for", u"select", u"while", u"until",
+                                            u"do", u"done", u"case", u"esac", u"in", u"{", u"}", u"[[", u"function",
+                                            u"coproc", u"time", u"!"};
+        for (const QStringView word : words)
+            if (token == word)
+                return true;
+        return false;
+    }
+
     bool atAnyReserved(std::initializer_list<const char16_t *> words)
     {
         for (const char16_t *word : words)
@@ -215,11 +246,14 @@ private:
             if (c == u')' || (c == u';' && (peek(1) == u';' || peek(1) == u'&')))
                 break;
             bool stop = false;
-            for (const char16_t *word : stopWords)
-                if (atReserved(QStringView(word))) {
-                    stop = true;
-                    break;
-                }
+            if (stopWords.size() > 0) {
+                const QStringView token = currentToken();
+                for (const char16_t *word : stopWords)
+                    if (token == QStringView(word)) {
+                        stop = true;
+                        break;
+                    }
+            }
             if (stop)
                 break;
             const qsizetype first = m_result.commands.size();
@@ -269,7 +303,8 @@ private:
     void parsePipeline(const Scope &scope)
     {
         skipBlanks();
-        if (atReserved(u"time")) {
+        const QStringView leading = currentToken();
+        if (leading == u"time") {
             m_pos += 4;
             skipBlanks();
             if (lookingAt(u"-p") && (isMeta(peek(2)) || peek(2).isNull()))
@@ -279,7 +314,7 @@ private:
                 return; // "time" alone
         }
         bool negated = false;
-        while (atReserved(u"!")) {
+        while ((leading == u"!" || leading == u"time") && atReserved(u"!")) {
             ++m_pos;
             negated = true;
         }
@@ -324,6 +359,11 @@ private:
         if (atEnd())
             fail(u"a command is missing"_s);
         const QChar c = peek();
+        if (c != u'(' && !isReservedWord(currentToken())) {
+            parseSimpleCommand(scope); // the common case, without trying every keyword
+            leave();
+            return;
+        }
         if (c == u'(' && peek(1) == u'(') {
             parseArithmeticCommand();
             parseTrailingRedirections(scope);
@@ -983,6 +1023,12 @@ private:
             readDoubleQuoted(word, text, scope);
         } else if (c == u'$' || c == u'`') {
             readDollarOrBacktick(word, text, scope);
+        } else if (isPlainRunChar(c)) {
+            // A run of ordinary characters is appended at once.
+            const qsizetype start = m_pos;
+            while (m_pos < m_text.size() && isPlainRunChar(m_text[m_pos]))
+                ++m_pos;
+            text += QStringView(m_text).mid(start, m_pos - start);
         } else {
             if (unquotedGlobs && (c == u'*' || c == u'?'))
                 set(word, WordFeature::Glob);
