@@ -242,8 +242,9 @@ bool hasOption(const QList<Word> &args, std::initializer_list<const char16_t *> 
         if (word.text == u"--"_s)
             return false;
         for (const char16_t *option : options) {
-            const QString o = QString::fromUtf16(option);
-            if (word.text == o || (prefix && word.text.startsWith(o)) || word.text.startsWith(o + u'='))
+            const QStringView o(option);
+            if (word.text == o || (prefix && word.text.startsWith(o))
+                || (word.text.size() > o.size() && word.text.startsWith(o) && word.text.at(o.size()) == u'='))
                 return true;
         }
     }
