@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "shell/commandsupport_p.h"
+
+namespace gatehouse::shell::detail {
+
+using namespace Qt::StringLiterals;
+
+QSet<QString> setOf(std::initializer_list<const char16_t *> names)
+{
+    QSet<QString> set;
+    for (const char16_t *name : names)
+        set.insert(QString::fromUtf16(name));
+    return set;
+}
+
+bool isOption(const Word &word) { return word.text.startsWith(u'-') && word.text.size() > 1; }
+
+bool looksLikeAssignment(const QString &text)
+{
+    const qsizetype equals = text.indexOf(u'=');
+    if (equals <= 0)
+        return false;
+    for (qsizetype i = 0; i < equals; ++i) {
+        const QChar c = text[i];
+        if (!(c.isLetter() || c == u'_' || (i > 0 && c.isDigit())) || c.unicode() >= 0x80)
+            return false;
+    }
+    return true;
+}
+
+// The positional arguments (not options; all after "--"), skipping the values of options in
+// @p withValue.
+QList<Word> positional(const QList<Word> &args, const QSet<QString> &withValue)
+{
+    QList<Word> result;
+    bool endOfOptions = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const Word &word = args[i];
+        if (!endOfOptions && word.text == u"--"_s) {
+            endOfOptions = true;
+            continue;
+        }
+        if (!endOfOptions && isOption(word)) {
+            if (withValue.contains(word.text))
+                ++i;
+            continue;
+        }
+        result << word;
+    }
+    return result;
+}
+
+bool hasOption(const QList<Word> &args, std::initializer_list<const char16_t *> options, bool prefix)
+{
+    for (const Word &word : args) {
+        if (word.text == u"--"_s)
+            return false;
+        for (const char16_t *option : options) {
+            const QStringView o(option);
+            if (word.text == o || (prefix && word.text.startsWith(o))
+                || (word.text.size() > o.size() && word.text.startsWith(o) && word.text.at(o.size()) == u'='))
+                return true;
+        }
+    }
+    return false;
+}
+
+// Short options may come clustered ("-rn"): is @p letter among them?
+bool hasShortFlag(const QList<Word> &args, QChar letter)
+{
+    for (const Word &word : args) {
+        if (word.text == u"--"_s)
+            return false;
+        if (word.text.size() > 1 && word.text.startsWith(u'-') && !word.text.startsWith(u"--"_s)
+            && word.text.contains(letter))
+            return true;
+    }
+    return false;
+}
+
+// A sed script that only prints and edits the stream: no w/W (write), e (execute), r/R (read
+// other files), and no s///w or s///e.
+bool isSafeSedScript(const QString &script)
+{
+    qsizetype i = 0;
+    const qsizetype n = script.size();
+    const auto skipBlanks = [&] {
+        while (i < n && (script[i] == u' ' || script[i] == u'\t' || script[i] == u';' || script[i] == u'\n'))
+            ++i;
+    };
+    const auto skipDelimited = [&](QChar delimiter) {
+        // one delimited part; false when it does not end
+        while (i < n && script[i] != delimiter) {
+            if (script[i] == u'\\')
+                ++i;
+            ++i;
+        }
+        if (i >= n)
+            return false;
+        ++i;
+        return true;
+    };
+    while (true) {
+        skipBlanks();
+        if (i >= n)
+            return true;
+        // addresses: numbers, $, /re/, \cREc, with , ~ + and !
+        while (i < n) {
+            const QChar c = script[i];
+            if (c.isDigit() || c == u'$' || c == u',' || c == u'~' || c == u'+' || c == u'!' || c == u' ') {
+                ++i;
+            } else if (c == u'/') {
+                ++i;
+                if (!skipDelimited(u'/'))
+                    return false;
+                while (i < n && (script[i] == u'I' || script[i] == u'M'))
+                    ++i;
+            } else if (c == u'\\' && i + 1 < n) {
+                const QChar delimiter = script[i + 1];
+                i += 2;
+                if (!skipDelimited(delimiter))
+                    return false;
+            } else {
+                break;
+            }
+        }
+        if (i >= n)
+            return true;
+        const QChar command = script[i++];
+        if (command == u's') {
+            if (i >= n)
+                return false;
+            const QChar delimiter = script[i++];
+            if (!skipDelimited(delimiter) || !skipDelimited(delimiter))
+                return false;
+            while (i < n && script[i] != u';' && script[i] != u'\n' && script[i] != u'}') {
+                if (script[i] == u'w' || script[i] == u'W' || script[i] == u'e')
+                    return false;
+                ++i;
+            }
+        } else if (command == u'y') {
+            if (i >= n)
+                return false;
+            const QChar delimiter = script[i++];
+            if (!skipDelimited(delimiter) || !skipDelimited(delimiter))
+                return false;
+        } else if (command == u'a' || command == u'i' || command == u'c' || command == u'#' || command == u':'
+                   || command == u'b' || command == u't' || command == u'T') {
+            while (i < n && script[i] != u'\n' && (command == u'a' || command == u'i' || command == u'c'
+                                                    || command == u'#' || script[i] != u';'))
+                ++i;
+        } else if (QStringView(u"pPdDnNgGhHxlq=Qz{}F").contains(command)) {
+            while (i < n && script[i].isDigit())
+                ++i;
+        } else {
+            return false; // w W e r R v and anything unknown
+        }
+    }
+}
+
+bool isSafeAwkProgram(const QString &program)
+{
+    return !program.contains(u"system"_s) && !program.contains(u'|') && !program.contains(u"getline"_s)
+           && !program.contains(u'>') && !program.contains(u"close("_s) && !program.contains(u"fflush"_s);
+}
+
+} // namespace gatehouse::shell::detail
