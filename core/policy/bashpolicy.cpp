@@ -39,6 +39,41 @@ QString canonicalLine(const QList<Word> &words)
     return line;
 }
 
+// The command lines hidden in strings that a shell or eval will run ("sh -c 'rm -rf x'"), so
+// that deny and ask rules see them too.
+void addInnerLines(const NormalisedCommand &n, int depth, QList<QStringList> &out)
+{
+    if (depth > maxInnerDepth || n.words.isEmpty())
+        return;
+    QString code;
+    const QString name = n.name();
+    if (name == u"eval"_s) {
+        QStringList parts;
+        for (const Word &word : n.words.mid(1))
+            parts << word.text;
+        code = parts.join(u' ');
+    } else if (shell::isShellOrInterpreter(name)) {
+        for (qsizetype i = 1; i + 1 < n.words.size(); ++i) {
+            const QString option = n.words[i].text;
+            if (option.startsWith(u'-') && !option.startsWith(u"--"_s) && option.contains(u'c')) {
+                code = n.words[i + 1].text;
+                break;
+            }
+        }
+    }
+    if (code.isEmpty())
+        return;
+    const shell::ParseResult inner = shell::parse(code);
+    for (const SimpleCommand &command : inner.commands) {
+        const NormalisedCommand normalised = shell::normalise(command);
+        QStringList lines{canonicalLine(normalised.words)};
+        for (const QList<Word> &form : normalised.denyForms)
+            lines << canonicalLine(form);
+        out << lines;
+        addInnerLines(normalised, depth + 1, out);
+    }
+}
+
 // Where relative paths of the next command resolve. Several candidates when a cd happened in a
 // subshell, pipeline or background job (it may or may not apply); none known after "cd -" or
 // a cd to a folder decided at run time.
@@ -229,43 +264,10 @@ Decision Engine::decideBash(const ToolCall &call) const
     };
 
     // ---- deny and ask rules against every command, and inside sh -c / eval strings (step 4)
-    // The command lines hidden in strings that a shell or eval will run.
-    std::function<void(const NormalisedCommand &, int, QList<QStringList> &)> innerLines;
-    innerLines = [&innerLines](const NormalisedCommand &n, int depth, QList<QStringList> &out) {
-        if (depth > maxInnerDepth || n.words.isEmpty())
-            return;
-        QString code;
-        const QString name = n.name();
-        if (name == u"eval"_s) {
-            QStringList parts;
-            for (const Word &word : n.words.mid(1))
-                parts << word.text;
-            code = parts.join(u' ');
-        } else if (shell::isShellOrInterpreter(name)) {
-            for (qsizetype i = 1; i + 1 < n.words.size(); ++i) {
-                const QString option = n.words[i].text;
-                if (option.startsWith(u'-') && !option.startsWith(u"--"_s) && option.contains(u'c')) {
-                    code = n.words[i + 1].text;
-                    break;
-                }
-            }
-        }
-        if (code.isEmpty())
-            return;
-        const shell::ParseResult inner = shell::parse(code);
-        for (const SimpleCommand &command : inner.commands) {
-            const NormalisedCommand normalised = shell::normalise(command);
-            QStringList lines{canonicalLine(normalised.words)};
-            for (const QList<Word> &form : normalised.denyForms)
-                lines << canonicalLine(form);
-            out << lines;
-            innerLines(normalised, depth + 1, out);
-        }
-    };
     QList<QStringList> allLines;
     for (const CommandState &state : std::as_const(commands)) {
         allLines << state.denyLines;
-        innerLines(state.normalised, 1, allLines);
+        addInnerLines(state.normalised, 1, allLines);
     }
     for (const QStringList &lines : std::as_const(allLines))
         if (const RuleEntry *deny = matchCommandRule(Verdict::Deny, lines))
