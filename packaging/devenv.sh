@@ -159,9 +159,10 @@ enter_root_in_namespace() {
     mkdir -p .oldroot
     pivot_root . .oldroot
     # chroot to the namespace's own root, so the kernel no longer counts the process as
-    # chrooted (otherwise it refuses new user namespaces, and bubblewrap fails inside).
+    # chrooted (otherwise it refuses new user namespaces, and bubblewrap fails inside). The empty
+    # /.oldroot folder stays: removing it would race with another session entering the root.
     exec chroot . /usr/bin/env PATH="$SYSTEM_PATH:${PATH:-}" /bin/sh -c \
-        'umount -l /.oldroot && rmdir /.oldroot 2>/dev/null; cd "$0" || exit 125; exec "$@"' "$workdir" "$@"
+        'umount -l /.oldroot; cd "$0" || exit 125; exec "$@"' "$workdir" "$@"
 }
 
 enter_root() {
