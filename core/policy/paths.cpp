@@ -48,8 +48,37 @@ QString linkTarget(const QString &path)
 
 } // namespace
 
+namespace {
+
+// Whether a path needs cleaning: "//", "." or ".." components, or a trailing "/".
+bool needsCleaning(QStringView path)
+{
+    if (path.isEmpty() || path.front() != u'/')
+        return true;
+    if (path.size() > 1 && path.back() == u'/')
+        return true;
+    for (qsizetype i = 0; i < path.size(); ++i) {
+        if (path[i] != u'/')
+            continue;
+        if (i + 1 < path.size() && path[i + 1] == u'/')
+            return true;
+        if (i + 1 < path.size() && path[i + 1] == u'.') {
+            const qsizetype after = i + 2;
+            if (after == path.size() || path[after] == u'/')
+                return true; // "/."
+            if (path[after] == u'.' && (after + 1 == path.size() || path[after + 1] == u'/'))
+                return true; // "/.."
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 QString cleanAbsolute(const QString &absolutePath)
 {
+    if (!needsCleaning(absolutePath))
+        return absolutePath; // the common case: shares the data, no allocation
     QStringList out;
     for (const QString &part : components(absolutePath)) {
         if (part == u'.')
@@ -66,7 +95,46 @@ QString cleanAbsolute(const QString &absolutePath)
 
 QString canonicalPath(const QString &absolutePath) { return canonicalPath(absolutePath, QString()); }
 
+namespace {
+
+QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical);
+
+} // namespace
+
 QString canonicalPath(const QString &absolutePath, const QString &knownCanonical)
+{
+    // The common case: a clean path with no symlink in it costs one lstat() per component below
+    // the known canonical folder and no list of components. Anything else takes the full walk.
+    if (needsCleaning(absolutePath))
+        return canonicalPathSlow(absolutePath, knownCanonical);
+    QString current;
+    qsizetype pos = 0;
+    if (!knownCanonical.isEmpty() && knownCanonical != QStringLiteral("/") && isInside(absolutePath, knownCanonical)) {
+        current = knownCanonical;
+        pos = knownCanonical.size();
+    }
+    current.reserve(absolutePath.size());
+    bool existing = true;
+    while (pos < absolutePath.size()) {
+        qsizetype end = absolutePath.indexOf(u'/', pos + 1);
+        if (end < 0)
+            end = absolutePath.size();
+        current += QStringView(absolutePath).mid(pos, end - pos); // "/component"
+        pos = end;
+        if (!existing)
+            continue;
+        struct stat info {};
+        if (::lstat(QFile::encodeName(current).constData(), &info) != 0)
+            existing = false;
+        else if (S_ISLNK(info.st_mode))
+            return canonicalPathSlow(absolutePath, knownCanonical);
+    }
+    return current.isEmpty() ? QStringLiteral("/") : current;
+}
+
+namespace {
+
+QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical)
 {
     QStringList pending = components(absolutePath);
     QStringList done;
@@ -108,6 +176,8 @@ QString canonicalPath(const QString &absolutePath, const QString &knownCanonical
     }
     return joinAbsolute(done);
 }
+
+} // namespace
 
 ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home, const QString &knownCanonical)
 {
