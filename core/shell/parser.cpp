@@ -587,6 +587,7 @@ void Parser::parseSimpleCommand(const Scope &scope)
     command.nesting = scope.nesting;
     command.inFunctionBody = scope.inFunction;
     command.offset = int(m_pos);
+    command.words.reserve(8);
     bool prefix = true;
     while (true) {
         skipBlanks();

@@ -468,6 +468,9 @@ bool Parser::tryRedirection(SimpleCommand &command, const Scope &scope)
     }
     while (i < m_text.size() && m_text[i].isDigit() && m_text[i].unicode() < 0x80)
         ++i;
+    // Most words are not redirections: only <, > and &> start one.
+    if (i >= m_text.size() || (m_text[i] != u'<' && m_text[i] != u'>' && m_text[i] != u'&'))
+        return false;
     if (i > m_pos) {
         if (i >= m_text.size() || (m_text[i] != u'<' && m_text[i] != u'>'))
             return false;

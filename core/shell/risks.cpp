@@ -248,6 +248,8 @@ QList<Risk> textRisks(const QString &text)
     QList<Risk> risks;
     for (const QChar c : text) {
         const char16_t u = c.unicode();
+        if ((u >= 0x20 && u < 0x7f) || u == u'\t' || u == u'\n')
+            continue; // printable ASCII: the common case
         const bool control = (u < 0x20 && u != u'\t' && u != u'\n') || u == 0x7f || (u >= 0x80 && u <= 0x9f);
         const bool bidi = u == 0x061c || u == 0x200e || u == 0x200f || (u >= 0x202a && u <= 0x202e)
                           || (u >= 0x2066 && u <= 0x2069);
