@@ -519,12 +519,10 @@ Decision Engine::decideBash(const ToolCall &call) const
                 continue;
             }
             for (const ResolvedPath &path : paths) {
-                if (use.readsContent || !use.recursive) {
-                    if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false);
-                        deny && use.readsContent) {
-                        readDeny = deny;
-                        readDenyPath = path.lexical;
-                    }
+                // A file named directly is denied whether its content or its name and size are read.
+                if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false)) {
+                    readDeny = deny;
+                    readDenyPath = path.lexical;
                 }
                 if (!inWorkspace(path.lexical, path.canonical)) {
                     builtinOk = false;
@@ -535,6 +533,36 @@ Decision Engine::decideBash(const ToolCall &call) const
                     state.whyNotAllowed = u"it reads all of %1, which holds files that a Read deny rule covers"_s.arg(path.lexical);
                 }
             }
+        }
+        // Option values that may name files: a Read deny covers them too, and one that looks like
+        // a path must stay in the project ("md5sum -c ~/.ssh/id_rsa" prints the key's lines).
+        for (const Word &optionValue : std::as_const(use.optionValues)) {
+            const bool pathLike = optionValue.text.contains(u'/') || optionValue.text.startsWith(u'~') || optionValue.text.startsWith(u'.');
+            if (!optionValue.isStatic()) {
+                if (pathLike) {
+                    builtinOk = false;
+                    state.whyNotAllowed = u"an option of it names %1, decided at run time"_s.arg(optionValue.raw);
+                }
+                continue;
+            }
+            for (const ResolvedPath &path : pathsOf(optionValue, folders, home, m_policy.projectDir())) {
+                if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false)) {
+                    readDeny = deny;
+                    readDenyPath = path.lexical;
+                }
+                if (pathLike && optionValue.text != u"/"_s && !inWorkspace(path.lexical, path.canonical)) {
+                    builtinOk = false;
+                    state.whyNotAllowed = u"an option of it names %1, outside the project"_s.arg(path.lexical);
+                }
+            }
+        }
+        if (use.readsRepository && builtinOk) {
+            for (const QString &folder : m_policy.workspaceFolders())
+                if (readDenyMayCoverBelow(folder)) {
+                    builtinOk = false;
+                    state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
+                    break;
+                }
         }
         if (state.writesFiles && m_policy.mode() != Mode::AcceptEdits) {
             builtinOk = false;

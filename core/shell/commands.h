@@ -60,6 +60,12 @@ struct ReadOnlyUse
     bool readsContent = true;
     bool recursive = false;  ///< it reads whole folders (grep -r, find, rg, ls -R, du, tree)
     bool defaultsToCurrentFolder = false; ///< with no file argument it reads the current folder (recursively)
+    /// Values of its options that may name files it reads ("md5sum -c FILE", "--files0-from=F"):
+    /// checked against Read deny rules and, when they look like paths, against the project.
+    QList<Word> optionValues;
+    /// It can print the content of any file of the git repository, past or present (git diff,
+    /// git show, git log -p, git grep...), whatever paths it is given.
+    bool readsRepository = false;
 };
 
 /// Whether the normalised command is a built-in read-only command whose arguments keep it

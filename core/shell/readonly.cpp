@@ -42,7 +42,16 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
     if (plain.contains(sub)) {
         if (hasOption(rest, {u"--output", u"--ext-diff", u"--no-index", u"-O", u"--open-files-in-pager", u"--textconv"}))
             return notReadOnly(u"git %1 with an option that writes a file or runs a program"_s.arg(sub));
-        return readOnlyWith({}, true);
+        ReadOnlyUse use = readOnlyWith({}, true);
+        // These print file contents from the repository, whatever paths they are given.
+        static const QSet<QString> contentCommands = setOf({u"diff", u"show", u"grep", u"cat-file", u"blame", u"annotate",
+                                                            u"whatchanged", u"diff-tree", u"diff-files", u"diff-index"});
+        const bool patch = hasOption(rest, {u"-p", u"--patch", u"-u", u"-L", u"--word-diff", u"--full-diff"}) || hasShortFlag(rest, u'p');
+        // Names and counts only: --stat, --name-only... print no content.
+        const bool namesOnly = !patch && hasOption(rest, {u"--stat", u"--name-only", u"--name-status", u"--shortstat", u"--numstat",
+                                                          u"--summary", u"--quiet", u"--exit-code"});
+        use.readsRepository = (contentCommands.contains(sub) && !namesOnly) || (sub == u"log"_s && patch);
+        return use;
     }
     if (sub == u"branch"_s) {
         if (hasOption(rest, {u"-d", u"-D", u"--delete", u"-m", u"-M", u"--move", u"-c", u"-C", u"--copy", u"-u",
@@ -104,7 +113,46 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
 
 } // namespace
 
+namespace {
+
+// Values given to options: "--name=value", and the word after a short option that is not
+// itself an option or the last word (it may be the option's value: "-c FILE").
+QList<Word> optionValuesOf(const QList<Word> &args)
+{
+    QList<Word> values;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const Word &word = args[i];
+        if (word.text == u"--"_s)
+            break;
+        if (!isOption(word))
+            continue;
+        const qsizetype equals = word.text.indexOf(u'=');
+        if (word.text.startsWith(u"--"_s) && equals > 0) {
+            Word value = word;
+            value.text = word.text.mid(equals + 1);
+            values << value;
+        } else if (i + 1 < args.size() && !isOption(args[i + 1])) {
+            values << args[i + 1];
+        }
+    }
+    return values;
+}
+
+ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command);
+
+} // namespace
+
 ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
+{
+    ReadOnlyUse use = readOnlyUseOf(command);
+    if (use.readOnly && command.words.size() > 1 && command.name() != u"git"_s)
+        use.optionValues = optionValuesOf(command.words.mid(1));
+    return use;
+}
+
+namespace {
+
+ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
 {
     if (command.dynamicName)
         return notReadOnly(u"the program to run is decided at run time"_s);
@@ -117,7 +165,7 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
     const QString name = command.name();
     const QList<Word> args = command.words.mid(1);
 
-    static const QSet<QString> noFiles = setOf({u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
+    static const QSet<QString> noFiles = setOf({u"tr", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
                                                 u"false", u"test", u"[", u"seq", u"sleep", u"basename", u"dirname",
                                                 u"which", u"type", u"groups", u"locale", u"tty", u"arch", u"expr",
                                                 u"cal", u"logname", u"getconf"});
@@ -141,7 +189,7 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
                                                        u"sha256sum", u"sha384sum", u"sha512sum", u"b2sum", u"cksum",
                                                        u"sum", u"cmp", u"diff", u"comm", u"cut", u"paste", u"column",
                                                        u"fold", u"fmt", u"rev", u"expand", u"unexpand", u"base64",
-                                                       u"base32", u"tr", u"less", u"more"});
+                                                       u"base32", u"less", u"more"});
     if (name == u"less"_s || name == u"more"_s)
         return notReadOnly(u"%1 is interactive and can run commands"_s.arg(name));
     if (contentReaders.contains(name))
@@ -309,5 +357,7 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
         return gitReadOnly(args);
     return notReadOnly(u"%1 is not a read-only command that Gatehouse knows"_s.arg(name));
 }
+
+} // namespace
 
 } // namespace gatehouse::shell
