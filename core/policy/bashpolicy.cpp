@@ -550,19 +550,18 @@ Decision Engine::decideBash(const ToolCall &call) const
                     readDeny = deny;
                     readDenyPath = path.lexical;
                 }
-                if (pathLike && optionValue.text != u"/"_s && !inWorkspace(path.lexical, path.canonical)) {
+                // A value that is not written like a path is still one when such a file exists (a
+                // repository can ship a link named "20" that points at a key).
+                if ((pathLike || path.exists) && optionValue.text != u"/"_s
+                    && !inWorkspace(path.lexical, path.canonical)) {
                     builtinOk = false;
                     state.whyNotAllowed = u"an option of it names %1, outside the project"_s.arg(path.lexical);
                 }
             }
         }
-        if (use.readsRepository && builtinOk) {
-            for (const QString &folder : m_policy.workspaceFolders())
-                if (readDenyMayCoverBelow(folder)) {
-                    builtinOk = false;
-                    state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
-                    break;
-                }
+        if (use.readsRepository && builtinOk && m_readDenyCoversWorkspace) {
+            builtinOk = false;
+            state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
         }
         if (state.writesFiles && m_policy.mode() != Mode::AcceptEdits) {
             builtinOk = false;

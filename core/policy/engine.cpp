@@ -76,6 +76,8 @@ Engine::Engine(Policy policy)
     buildCommandIndex(m_allow, m_allowCommands);
     for (const QString &path : m_policy.sandboxDenyRead())
         m_denyReadPatterns << PathPattern::compile(QStringLiteral("/") + path, {m_policy.projectDir(), QString(), m_policy.homeDir()});
+    for (const QString &folder : m_policy.workspaceFolders())
+        m_readDenyCoversWorkspace |= readDenyMayCoverBelow(folder);
 }
 
 void Engine::buildCommandIndex(const QList<RuleEntry> &rules, CommandIndex &index)
@@ -103,8 +105,10 @@ void Engine::buildPathIndex(const QList<RuleEntry> &rules, PathIndex &index)
         const QString fixed = entry.rule.path.fixedFolder();
         if (fixed.isEmpty())
             index.others << &entry;
-        else
+        else {
             index.byFolder[fixed] << &entry;
+            index.folderLengths.insert(fixed.size());
+        }
     }
 }
 
@@ -187,10 +191,12 @@ const RuleEntry *Engine::matchPathRule(Verdict verdict, const QString &tool, con
     const auto addFor = [&index, &candidates](const QString &path) {
         qsizetype end = path.size();
         while (end > 0) {
-            const auto it = index.byFolder.constFind(end == path.size() ? path : path.left(end));
-            if (it != index.byFolder.constEnd())
-                for (const RuleEntry *entry : *it)
-                    candidates.append(entry);
+            if (index.folderLengths.contains(end)) {
+                const auto it = index.byFolder.constFind(end == path.size() ? path : path.left(end));
+                if (it != index.byFolder.constEnd())
+                    for (const RuleEntry *entry : *it)
+                        candidates.append(entry);
+            }
             end = path.lastIndexOf(u'/', end - 1);
         }
         if (const auto it = index.byFolder.constFind(QStringLiteral("/")); it != index.byFolder.constEnd())

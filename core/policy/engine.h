@@ -5,6 +5,7 @@
 #include "policy/policy.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace gatehouse::policy {
 
@@ -56,6 +57,7 @@ private:
     struct PathIndex
     {
         QHash<QString, QList<const RuleEntry *>> byFolder;
+        QSet<qsizetype> folderLengths; ///< lengths of the keys of byFolder: most folders of a path are not keys
         QList<const RuleEntry *> others; ///< floating patterns and non-path rules
     };
     void buildPathIndex(const QList<RuleEntry> &rules, PathIndex &index);
@@ -71,6 +73,8 @@ private:
     QList<RuleEntry> m_ask;
     QList<RuleEntry> m_allow;
     QList<PathPattern> m_denyReadPatterns; ///< sandbox.filesystem.denyRead, as Read deny patterns
+    /// Whether a Read deny rule could cover a file inside the project or an additional folder.
+    bool m_readDenyCoversWorkspace = false;
 };
 
 } // namespace gatehouse::policy

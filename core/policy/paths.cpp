@@ -97,16 +97,16 @@ QString canonicalPath(const QString &absolutePath) { return canonicalPath(absolu
 
 namespace {
 
-QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical);
+QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical, bool *exists);
 
 } // namespace
 
-QString canonicalPath(const QString &absolutePath, const QString &knownCanonical)
+QString canonicalPath(const QString &absolutePath, const QString &knownCanonical, bool *exists)
 {
     // The common case: a clean path with no symlink in it costs one lstat() per component below
     // the known canonical folder and no list of components. Anything else takes the full walk.
     if (needsCleaning(absolutePath))
-        return canonicalPathSlow(absolutePath, knownCanonical);
+        return canonicalPathSlow(absolutePath, knownCanonical, exists);
     QString current;
     qsizetype pos = 0;
     if (!knownCanonical.isEmpty() && knownCanonical != QStringLiteral("/") && isInside(absolutePath, knownCanonical)) {
@@ -127,14 +127,16 @@ QString canonicalPath(const QString &absolutePath, const QString &knownCanonical
         if (::lstat(QFile::encodeName(current).constData(), &info) != 0)
             existing = false;
         else if (S_ISLNK(info.st_mode))
-            return canonicalPathSlow(absolutePath, knownCanonical);
+            return canonicalPathSlow(absolutePath, knownCanonical, exists);
     }
+    if (exists)
+        *exists = existing;
     return current.isEmpty() ? QStringLiteral("/") : current;
 }
 
 namespace {
 
-QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical)
+QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical, bool *exists)
 {
     QStringList pending = components(absolutePath);
     QStringList done;
@@ -174,6 +176,8 @@ QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanon
             done.clear();
         pending = components(target) + pending;
     }
+    if (exists)
+        *exists = existing;
     return joinAbsolute(done);
 }
 
@@ -186,8 +190,10 @@ ResolvedPath resolvePath(const QString &path, const QString &base, const QString
         absolute = home + path.mid(1);
     else if (!absolute.startsWith(u'/'))
         absolute = base + u'/' + absolute;
-    const QString lexical = cleanAbsolute(absolute);
-    return {lexical, canonicalPath(lexical == absolute ? absolute : absolute, knownCanonical)};
+    ResolvedPath resolved;
+    resolved.lexical = cleanAbsolute(absolute);
+    resolved.canonical = canonicalPath(absolute, knownCanonical, &resolved.exists);
+    return resolved;
 }
 
 bool isInside(const QString &path, const QString &folder)

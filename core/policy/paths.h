@@ -15,6 +15,8 @@ struct ResolvedPath
     QString lexical;
     /// Every symlink of an existing component followed (like realpath), the rest appended.
     QString canonical;
+    /// The path exists (found while resolving it).
+    bool exists = false;
 };
 
 /// Makes @p path absolute against @p base (which should itself be absolute) and resolves it.
@@ -30,7 +32,7 @@ QString canonicalPath(const QString &absolutePath);
 /// The same, for a path that may lie inside @p knownCanonical (a folder already canonical, such
 /// as the project): the walk starts there instead of at the root, saving a system call per
 /// component.
-QString canonicalPath(const QString &absolutePath, const QString &knownCanonical);
+QString canonicalPath(const QString &absolutePath, const QString &knownCanonical, bool *exists = nullptr);
 
 /// Lexically cleaned absolute path ("/a/./b/../c//" -> "/a/c").
 QString cleanAbsolute(const QString &absolutePath);

@@ -156,10 +156,16 @@ NormalisedCommand normalise(const SimpleCommand &command)
     n.words = words;
 
     // The deny forms: as written (program path reduced to its base name), and without sudo.
-    QList<Word> written = command.words;
-    if (!written.isEmpty() && written.first().isStatic())
-        written.first().text = baseName(written.first().text);
-    n.denyForms << written;
+    // (Most commands are written in their normal form already: then there is nothing to add.)
+    const bool sameAsNormal = command.words.size() == n.words.size()
+                              && (command.words.isEmpty() || !command.words.first().isStatic()
+                                  || baseName(command.words.first().text) == n.words.first().text);
+    if (!sameAsNormal) {
+        QList<Word> written = command.words;
+        if (!written.isEmpty() && written.first().isStatic())
+            written.first().text = baseName(written.first().text);
+        n.denyForms << written;
+    }
     if (n.privileged) {
         NormalisedCommand scratch;
         QList<Word> unprivileged = command.words;

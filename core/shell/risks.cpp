@@ -262,7 +262,7 @@ QList<Risk> textRisks(const QString &text)
             break;
         }
     }
-    if (text.contains(u"$IFS"_s) || text.contains(u"${IFS"_s) || text.contains(u"${!"_s))
+    if (text.contains(u'$') && (text.contains(u"$IFS"_s) || text.contains(u"${IFS"_s) || text.contains(u"${!"_s)))
         risks << risk(u"ifs"_s, u"the command uses $IFS or indirect expansion, which hide what runs"_s);
     return risks;
 }
