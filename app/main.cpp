@@ -73,7 +73,11 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Work with an AI coding agent on a project folder, with every action passing a gate you control."));
+        "main", "Work with an AI coding agent on a project folder, with every action passing a gate you control.\n\n"
+                "Verbs (see gatehouse VERB --help):\n"
+                "  check   decide tool calls read as JSON lines on standard input\n"
+                "  rules   print the rules in force and where each comes from\n"
+                "  trust   show what a folder's configuration grants, and trust it"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption verbose(QStringLiteral("verbose"),

@@ -64,7 +64,7 @@ private Q_SLOTS:
 
         const Run help = runGatehouse({QStringLiteral("--help")}, withoutDisplay());
         QCOMPARE(help.exitCode, 0);
-        for (const char *option : {"--screenshot", "--verbose", "--version", "folder"})
+        for (const char *option : {"--screenshot", "--verbose", "--version", "--restricted", "folder", "check", "rules", "trust"})
             QVERIFY2(help.out.contains(QString::fromLatin1(option)), option);
     }
 
