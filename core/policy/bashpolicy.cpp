@@ -403,6 +403,9 @@ Decision Engine::decideBash(const ToolCall &call) const
             const bool output = isOutput(op);
             if (redirection.target.isStatic() && isDeviceSink(redirection.target.text))
                 continue;
+            // "< <(cmd)": a pipe from a command that is checked on its own.
+            if (redirection.target.has(WordFeature::ProcessSubstitution))
+                continue;
             const QList<ResolvedPath> paths = pathsOf(redirection.target, folders, home, m_policy.projectDir());
             if (paths.isEmpty()) {
                 risks << Risk{output ? u"redirect-dynamic"_s : u"read-dynamic"_s,

@@ -165,7 +165,7 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
     const QString name = command.name();
     const QList<Word> args = command.words.mid(1);
 
-    static const QSet<QString> noFiles = setOf({u"tr", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
+    static const QSet<QString> noFiles = setOf({u"tr", u":", u"read", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
                                                 u"false", u"test", u"[", u"seq", u"sleep", u"basename", u"dirname",
                                                 u"which", u"type", u"groups", u"locale", u"tty", u"arch", u"expr",
                                                 u"cal", u"logname", u"getconf"});
