@@ -199,23 +199,38 @@
     </message>
     <message numerus="yes">
         <source>%n conflicted</source>
-        <translation><numerusform>%n im Konflikt</numerusform><numerusform>%n im Konflikt</numerusform></translation>
+        <translation>
+            <numerusform>%n im Konflikt</numerusform>
+            <numerusform>%n im Konflikt</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n staged</source>
-        <translation><numerusform>%n vorgemerkt</numerusform><numerusform>%n vorgemerkt</numerusform></translation>
+        <translation>
+            <numerusform>%n vorgemerkt</numerusform>
+            <numerusform>%n vorgemerkt</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n modified</source>
-        <translation><numerusform>%n geändert</numerusform><numerusform>%n geändert</numerusform></translation>
+        <translation>
+            <numerusform>%n geändert</numerusform>
+            <numerusform>%n geändert</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n deleted</source>
-        <translation><numerusform>%n gelöscht</numerusform><numerusform>%n gelöscht</numerusform></translation>
+        <translation>
+            <numerusform>%n gelöscht</numerusform>
+            <numerusform>%n gelöscht</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n untracked</source>
-        <translation><numerusform>%n nicht versioniert</numerusform><numerusform>%n nicht versioniert</numerusform></translation>
+        <translation>
+            <numerusform>%n nicht versioniert</numerusform>
+            <numerusform>%n nicht versioniert</numerusform>
+        </translation>
     </message>
     <message>
         <source>Restricted: the folder's configuration has errors</source>
@@ -236,6 +251,14 @@
     <message>
         <source>The folder's own settings that loosen anything are not applied; its deny and ask rules are.</source>
         <translation>Einstellungen des Ordners, die etwas lockern, gelten nicht; seine Verbots- und Nachfrageregeln gelten.</translation>
+    </message>
+    <message>
+        <source>Settings error: every action asks until it is fixed</source>
+        <translation>Fehler in den Einstellungen: Jede Aktion fragt nach, bis er behoben ist</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n settings warning(s)</source>
+        <translation><numerusform>%n Warnung zu den Einstellungen</numerusform><numerusform>%n Warnungen zu den Einstellungen</numerusform></translation>
     </message>
 </context>
 <context>

@@ -75,8 +75,12 @@ MainWindow::MainWindow(QString folder, secrets::CredentialStore *credentials, QW
     m_changesLabel->setObjectName(QStringLiteral("changesLabel"));
     m_trustLabel = new QLabel(this);
     m_trustLabel->setObjectName(QStringLiteral("trustLabel"));
+    m_settingsLabel = new QLabel(this);
+    m_settingsLabel->setObjectName(QStringLiteral("settingsLabel"));
+    m_settingsLabel->setVisible(false);
     statusBar()->addWidget(m_branchLabel);
     statusBar()->addWidget(m_changesLabel, 1);
+    statusBar()->addPermanentWidget(m_settingsLabel);
     statusBar()->addPermanentWidget(m_trustLabel);
     setTrustState(false, {});
 
@@ -230,6 +234,16 @@ void MainWindow::setTrustState(bool trusted, const QStringList &configurationErr
         m_trustLabel->setToolTip(tr("The folder's own settings that loosen anything are not applied; its deny and ask "
                                     "rules are."));
     }
+}
+
+void MainWindow::setSettingsProblems(const QStringList &errors, const QStringList &warnings)
+{
+    if (!errors.isEmpty())
+        m_settingsLabel->setText(tr("Settings error: every action asks until it is fixed"));
+    else if (!warnings.isEmpty())
+        m_settingsLabel->setText(tr("%n settings warning(s)", nullptr, int(warnings.size())));
+    m_settingsLabel->setToolTip((errors + warnings).join(u'\n'));
+    m_settingsLabel->setVisible(!errors.isEmpty() || !warnings.isEmpty());
 }
 
 bool MainWindow::showFile(const QString &path)

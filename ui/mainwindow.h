@@ -39,6 +39,9 @@ public:
     /// any errors reading it.
     void setTrustState(bool trusted, const QStringList &configurationErrors);
     bool isTrusted() const { return m_trusted; }
+    /// Shows problems of the settings files that apply to this folder (errors make every action
+    /// ask until they are fixed; warnings name rules that never match, unknown keys...).
+    void setSettingsProblems(const QStringList &errors, const QStringList &warnings);
 
     /// Opens @p path (inside the folder) in the review area's viewer.
     bool showFile(const QString &path);
@@ -73,6 +76,7 @@ private:
     QLabel *m_branchLabel = nullptr;
     QLabel *m_changesLabel = nullptr;
     QLabel *m_trustLabel = nullptr;
+    QLabel *m_settingsLabel = nullptr;
     bool m_trusted = false;
     QFileSystemModel *m_files = nullptr;
     QTreeView *m_fileTree = nullptr;

@@ -5,6 +5,7 @@
 #include "trustdialog.h"
 
 #include "common/paths.h"
+#include "policy/policy.h"
 #include "trust/truststore.h"
 
 #include "log/logging.h"
@@ -68,6 +69,15 @@ Expected<MainWindow *> WindowRegistry::openFolder(const QString &folder)
 
     auto *window = new MainWindow(canonical, m_credentials);
     window->setTrustState(trusted, grants.errors);
+    // The settings that apply here, so that the person sees what is wrong with them.
+    policy::PolicyOptions options;
+    options.projectDir = canonical;
+    options.homeDir = QDir::homePath();
+    options.userConfigDir = paths::configDir();
+    options.managedDir = paths::managedDir();
+    options.projectTrusted = trusted;
+    const policy::Policy policy = policy::Policy::load(options);
+    window->setSettingsProblems(policy.errors(), policy.warnings());
     window->setAttribute(Qt::WA_DeleteOnClose);
     m_windows.insert(canonical, window);
     connect(window, &QObject::destroyed, this, [this, canonical] { m_windows.remove(canonical); });

@@ -118,6 +118,32 @@ private Q_SLOTS:
         QVERIFY(trustLabel(*window).contains(QStringLiteral("errors")));
     }
 
+    void settingsProblemsAreShown()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")),
+                        "{\"permissions\": {\"deny\": [\"Fetch(x)\"]}, \"colour\": 1}");
+        ui::WindowRegistry registry(&m_credentials);
+        registry.setAskForTrust(false);
+        auto *window = *registry.openFolder(project.path());
+        auto *label = window->findChild<QLabel *>(QStringLiteral("settingsLabel"));
+        QVERIFY(label && !label->isHidden());
+        QCOMPARE(label->text(), QStringLiteral("2 settings warning(s)"));
+        QVERIFY(label->toolTip().contains(QStringLiteral("unknown tool")));
+        QVERIFY(label->toolTip().contains(QStringLiteral("colour")));
+
+        QTemporaryDir clean;
+        auto *other = *registry.openFolder(clean.path());
+        QVERIFY(other->findChild<QLabel *>(QStringLiteral("settingsLabel"))->isHidden());
+
+        QTemporaryDir broken;
+        test::writeFile(broken.filePath(QStringLiteral(".gatehouse/settings.local.json")), "{\n  nope\n}");
+        auto *third = *registry.openFolder(broken.path());
+        auto *errorLabel = third->findChild<QLabel *>(QStringLiteral("settingsLabel"));
+        QVERIFY(errorLabel->text().startsWith(QStringLiteral("Settings error")));
+        QVERIFY(errorLabel->toolTip().contains(QStringLiteral("settings.local.json:2:")));
+    }
+
     void restrictedWithoutAsking()
     {
         QTemporaryDir project;
