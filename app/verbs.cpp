@@ -6,9 +6,12 @@
 #include "common/paths.h"
 #include "policy/check.h"
 #include "policy/engine.h"
+#include "policy/paths.h"
+#include "sandbox/bwraprunner.h"
 #include "trust/truststore.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
@@ -55,7 +58,8 @@ void reportPolicyProblems(const policy::Policy &policy, const QString &verb)
 
 bool isVerb(const QString &verb)
 {
-    return verb == QStringLiteral("check") || verb == QStringLiteral("rules") || verb == QStringLiteral("trust");
+    return verb == QStringLiteral("check") || verb == QStringLiteral("rules") || verb == QStringLiteral("trust")
+           || verb == QStringLiteral("run");
 }
 
 int runVerb(const QString &verb, const QStringList &arguments)
@@ -64,6 +68,8 @@ int runVerb(const QString &verb, const QStringList &arguments)
         return runCheck(arguments);
     if (verb == QStringLiteral("rules"))
         return runRules(arguments);
+    if (verb == QStringLiteral("run"))
+        return runSandboxed(arguments);
     return runTrust(arguments);
 }
 
@@ -230,6 +236,85 @@ int runTrust(const QStringList &arguments)
     }
     printTo(stdout, QStringLiteral("Trusted.\n"));
     return 0;
+}
+
+int runSandboxed(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs one command in the sandbox that Bash commands of the agent run in, and exits with its status "
+        "(124 after a timeout, 125 when the sandbox cannot be built)."));
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    const QCommandLineOption project(QStringLiteral("project"), QStringLiteral("The project folder (default: the current folder)."),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("A settings file of the command-line layer (repeatable)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption allowWrite(QStringLiteral("allow-write"), QStringLiteral("Another writable folder (repeatable)."),
+                                        QStringLiteral("path"));
+    const QCommandLineOption denyRead(QStringLiteral("deny-read"), QStringLiteral("A path the command may not read (repeatable)."),
+                                      QStringLiteral("path"));
+    const QCommandLineOption allowDomain(QStringLiteral("allow-domain"), QStringLiteral("A host the command may reach (repeatable)."),
+                                         QStringLiteral("host"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Stop the command after this many seconds."),
+                                     QStringLiteral("seconds"));
+    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command and its arguments, after --."),
+                                 QStringLiteral("-- CMD [ARGS...]"));
+    int status = 0;
+    if (!processArguments(parser, QStringLiteral("run"), arguments, &status))
+        return status;
+    const QStringList command = parser.positionalArguments();
+    if (command.isEmpty()) {
+        printTo(stderr, QStringLiteral("gatehouse run: name a command after --\n"));
+        return 2;
+    }
+    policy::PolicyOptions options;
+    options.projectDir = parser.isSet(project) ? parser.value(project) : QDir::currentPath();
+    if (!QFileInfo(options.projectDir).isDir()) {
+        printTo(stderr, QStringLiteral("gatehouse run: the project folder %1 does not exist\n").arg(options.projectDir));
+        return 2;
+    }
+    options.projectDir = QFileInfo(options.projectDir).canonicalFilePath();
+    options.homeDir = QDir::homePath();
+    options.userConfigDir = paths::configDir();
+    options.managedDir = paths::managedDir();
+    options.cliSettingsFiles = parser.values(settings);
+    const trust::Grants grants = trust::readGrants(options.projectDir);
+    options.projectTrusted = grants.errors.isEmpty() && trust::TrustStore(paths::configDir()).isTrusted(options.projectDir, grants.hash);
+    const policy::Policy policy = policy::Policy::load(options);
+    if (!policy.errors().isEmpty()) {
+        reportPolicyProblems(policy, QStringLiteral("run"));
+        return 125;
+    }
+    if (parser.isSet(allowDomain) || !policy.allowedDomains().isEmpty())
+        printTo(stderr, QStringLiteral("gatehouse run: note: the network proxy is not built yet; the command has no network\n"));
+
+    sandbox::SandboxSpec spec;
+    spec.projectDir = options.projectDir;
+    spec.writableFolders = policy.workspaceFolders() + policy.sandboxAllowWrite();
+    for (const QString &path : parser.values(allowWrite))
+        spec.writableFolders << QFileInfo(path).absoluteFilePath();
+    spec.denyRead = sandbox::defaultDenyRead(options.homeDir, {paths::configDir(), paths::dataDir(), paths::stateDir()})
+                    + policy.sandboxDenyRead();
+    for (const QString &path : parser.values(denyRead))
+        spec.denyRead << QFileInfo(path).absoluteFilePath();
+    const QString here = QDir::currentPath();
+    for (const QString &folder : std::as_const(spec.writableFolders))
+        if (policy::isInside(QFileInfo(here).canonicalFilePath(), QFileInfo(folder).canonicalFilePath()))
+            spec.workingDirectory = QFileInfo(here).canonicalFilePath();
+    if (parser.isSet(timeout)) {
+        bool ok = false;
+        spec.timeoutSeconds = parser.value(timeout).toInt(&ok);
+        if (!ok || spec.timeoutSeconds <= 0) {
+            printTo(stderr, QStringLiteral("gatehouse run: --timeout takes a number of seconds\n"));
+            return 2;
+        }
+    }
+    QString error;
+    const int exitStatus = sandbox::BwrapRunner::runForwarded(spec, command, &error);
+    if (!error.isEmpty())
+        printTo(stderr, QStringLiteral("gatehouse run: %1\n").arg(error));
+    return exitStatus;
 }
 
 } // namespace gatehouse::app

@@ -14,5 +14,6 @@ int runVerb(const QString &verb, const QStringList &arguments);
 int runCheck(const QStringList &arguments);
 int runRules(const QStringList &arguments);
 int runTrust(const QStringList &arguments);
+int runSandboxed(const QStringList &arguments);
 
 } // namespace gatehouse::app

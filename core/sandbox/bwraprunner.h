@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/error.h"
+#include "sandbox/sandboxspec.h"
+
+#include <QStringList>
+
+namespace gatehouse::sandbox {
+
+/// Runs commands inside bubblewrap on Linux: new user, mount, pid, ipc, uts, cgroup and network
+/// namespaces, a new session, dropped capabilities, killed with its parent; the system read-only,
+/// the writable folders writable except their protected entries, a private /tmp, /run hidden,
+/// credential stores unreadable, and secret-looking environment variables removed.
+///
+/// Not yet (see issue 4): the in-sandbox helper with the seccomp filter and the proxy bridge
+/// (commands have no network at all), and protected entries that do not exist yet.
+class BwrapRunner
+{
+public:
+    struct SelfTest
+    {
+        bool ok = false;
+        QString bwrap;  ///< the program found
+        QString reason; ///< why the sandbox cannot be built here
+        QString fix;    ///< what to do about it
+    };
+
+    /// Whether a sandbox can be built on this machine: bubblewrap present, not setuid, and new
+    /// namespaces allowed (it starts one to see). $GATEHOUSE_BWRAP names another bwrap program.
+    static SelfTest selfTest();
+
+    /// The bwrap arguments that run @p command under @p spec.
+    static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command);
+
+    /// Runs @p command with this process's standard input and output and returns its exit
+    /// status: 124 after a timeout, 125 when the sandbox cannot be built (@p error says why).
+    static int runForwarded(const SandboxSpec &spec, const QStringList &command, QString *error);
+};
+
+} // namespace gatehouse::sandbox

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sandbox/sandboxspec.h"
+
+namespace gatehouse::sandbox {
+
+QStringList defaultDenyRead(const QString &home, const QStringList &gatehouseFolders)
+{
+    QStringList paths;
+    for (const char *relative : {".ssh", ".gnupg", ".aws", ".config/gcloud", ".kube", ".docker/config.json", ".netrc",
+                                 ".git-credentials", ".local/share/keyrings", ".password-store", ".config/gh",
+                                 ".azure", ".npmrc", ".pypirc", ".config/hub"})
+        paths << home + u'/' + QString::fromLatin1(relative);
+    paths << gatehouseFolders;
+    return paths;
+}
+
+bool looksSecret(const QString &name)
+{
+    const QString upper = name.toUpper();
+    static const QStringList markers{QStringLiteral("TOKEN"),      QStringLiteral("SECRET"),  QStringLiteral("PASSWORD"),
+                                     QStringLiteral("PASSWD"),     QStringLiteral("API_KEY"), QStringLiteral("APIKEY"),
+                                     QStringLiteral("CREDENTIAL"), QStringLiteral("PRIVATE"), QStringLiteral("AUTH"),
+                                     QStringLiteral("SESSION"),    QStringLiteral("COOKIE"),  QStringLiteral("_KEY"),
+                                     QStringLiteral("ACCESS_KEY")};
+    for (const QString &marker : markers)
+        if (upper.contains(marker))
+            return true;
+    static const QStringList prefixes{QStringLiteral("ANTHROPIC_"), QStringLiteral("OPENAI_"), QStringLiteral("AWS_"),
+                                      QStringLiteral("AZURE_"),     QStringLiteral("GOOGLE_"), QStringLiteral("GCP_"),
+                                      QStringLiteral("GH_"),        QStringLiteral("GITHUB_"), QStringLiteral("NPM_")};
+    for (const QString &prefix : prefixes)
+        if (upper.startsWith(prefix))
+            return true;
+    // Sockets and agents that hand out credentials.
+    return upper == QStringLiteral("SSH_AUTH_SOCK") || upper == QStringLiteral("GPG_AGENT_INFO")
+           || upper == QStringLiteral("DBUS_SESSION_BUS_ADDRESS") || upper == QStringLiteral("GNOME_KEYRING_CONTROL");
+}
+
+QProcessEnvironment scrubbedEnvironment(const QProcessEnvironment &environment, const QStringList &pass)
+{
+    QProcessEnvironment result;
+    const QStringList keys = environment.keys();
+    for (const QString &key : keys)
+        if (pass.contains(key) || !looksSecret(key))
+            result.insert(key, environment.value(key));
+    return result;
+}
+
+QStringList protectedEntries()
+{
+    return {QStringLiteral(".git/config"),  QStringLiteral(".git/hooks"),  QStringLiteral(".gatehouse"),
+            QStringLiteral(".mcp.json"),    QStringLiteral(".claude"),     QStringLiteral(".vscode"),
+            QStringLiteral(".idea"),        QStringLiteral(".envrc"),      QStringLiteral(".gitmodules"),
+            QStringLiteral(".gitconfig"),   QStringLiteral(".bashrc"),     QStringLiteral(".bash_profile"),
+            QStringLiteral(".bash_login"),  QStringLiteral(".profile"),    QStringLiteral(".zshrc"),
+            QStringLiteral(".zshenv"),      QStringLiteral(".zprofile"),   QStringLiteral(".npmrc"),
+            QStringLiteral(".yarnrc"),      QStringLiteral(".yarnrc.yml"), QStringLiteral(".pnpmfile.cjs")};
+}
+
+} // namespace gatehouse::sandbox
