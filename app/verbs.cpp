@@ -92,6 +92,9 @@ int runCheck(const QStringList &arguments)
         printTo(stderr, QStringLiteral("gatehouse check: %1\n").arg(options.error().message));
         return 2;
     }
+    // sandbox.autoAllow counts only where the sandbox can really be built.
+    if (policy::Policy::load(*options).sandboxAutoAllow())
+        options->sandboxAvailable = sandbox::BwrapRunner::selfTest().ok;
     const policy::Engine engine(policy::Policy::load(*options));
     reportPolicyProblems(engine.policy(), QStringLiteral("check"));
 

@@ -182,6 +182,37 @@ this is not json
         QFile::remove(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/settings.json"));
     }
 
+    void containedCommandsRunWithoutAsking()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")),
+                        "{\"sandbox\": {\"autoAllow\": true}, \"permissions\": {\"ask\": [\"Bash(npm publish *)\"]}}");
+        const QByteArray input = "{\"tool\": \"Bash\", \"input\": {\"command\": \"python3 build.py\"}}\n"
+                                 "{\"tool\": \"Bash\", \"input\": {\"command\": \"npm publish --tag x\"}}\n"
+                                 "{\"tool\": \"Bash\", \"input\": {\"command\": \"rm -rf ~\"}}\n";
+        const Run run = runGatehouse({QStringLiteral("check"), QStringLiteral("--project"), project.path(),
+                                      QStringLiteral("--assume-trusted")},
+                                     input);
+        const auto answers = lines(run.out);
+        QCOMPARE(answers.size(), 3);
+        QCOMPARE(answers[0].value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        QCOMPARE(answers[0].value(QStringLiteral("source")).toString(), QStringLiteral("sandbox"));
+        QCOMPARE(answers[1].value(QStringLiteral("decision")).toString(), QStringLiteral("ask"));
+        QCOMPARE(answers[2].value(QStringLiteral("decision")).toString(), QStringLiteral("ask"));
+
+        // Without a usable bubblewrap, nothing is contained: it asks.
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("GATEHOUSE_BWRAP"), QStringLiteral("/nonexistent/bwrap"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("check"), QStringLiteral("--project"), project.path(),
+                                                         QStringLiteral("--assume-trusted")});
+        process.write(input);
+        process.closeWriteChannel();
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(lines(process.readAllStandardOutput())[0].value(QStringLiteral("decision")).toString(), QStringLiteral("ask"));
+    }
+
     void badArguments()
     {
         QCOMPARE(runGatehouse({QStringLiteral("check"), QStringLiteral("--mode"), QStringLiteral("yolo")}).exitCode, 2);
