@@ -9,7 +9,11 @@
 #include <QProcess>
 #include <QStandardPaths>
 
+#include <QScopeGuard>
+
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -114,8 +118,9 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
 
 int BwrapRunner::runForwarded(const SandboxSpec &spec, const QStringList &command, QString *error)
 {
-    const SelfTest test = selfTest();
-    if (!test.ok) {
+    const QString bwrap = bwrapProgram();
+    if (bwrap.isEmpty()) {
+        const SelfTest test = selfTest();
         *error = QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix);
         return 125;
     }
@@ -124,12 +129,30 @@ int BwrapRunner::runForwarded(const SandboxSpec &spec, const QStringList &comman
         *error = QStringLiteral("the sandbox cannot be built: %1").arg(args.error().message);
         return 125;
     }
+    // bubblewrap reports the command's pid on this pipe once the sandbox stands; without that
+    // report, a failure is bubblewrap's own (no namespaces, a bad mount), not the command's.
+    int status[2] = {-1, -1};
+    if (::pipe2(status, O_CLOEXEC) != 0) {
+        *error = QStringLiteral("the sandbox cannot be built: no pipe for its status");
+        return 125;
+    }
+    args->prepend(QStringLiteral("3"));
+    args->prepend(QStringLiteral("--json-status-fd"));
     QProcess process;
     process.setProcessChannelMode(QProcess::ForwardedChannels);
     process.setInputChannelMode(QProcess::ForwardedInputChannel);
     process.setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
+    const int writeEnd = status[1];
+    process.setChildProcessModifier([writeEnd] {
+        if (writeEnd == 3)
+            ::fcntl(3, F_SETFD, 0);
+        else
+            ::dup2(writeEnd, 3);
+    });
     log::logger("sandbox")->info("running {} in bubblewrap", command.join(u' '));
-    process.start(test.bwrap, *args);
+    process.start(bwrap, *args);
+    ::close(status[1]);
+    const auto closeRead = qScopeGuard([&status] { ::close(status[0]); });
     if (!process.waitForStarted()) {
         *error = QStringLiteral("the sandbox cannot be built: %1").arg(process.errorString());
         return 125;
@@ -142,6 +165,17 @@ int BwrapRunner::runForwarded(const SandboxSpec &spec, const QStringList &comman
         process.waitForFinished();
         *error = QStringLiteral("the command was stopped after %1 seconds").arg(spec.timeoutSeconds);
         return 124;
+    }
+    QByteArray report;
+    char buffer[512];
+    ssize_t got = 0;
+    while ((got = ::read(status[0], buffer, sizeof buffer)) > 0)
+        report.append(buffer, got);
+    if (!report.contains("child-pid")) {
+        const SelfTest test = selfTest();
+        *error = test.ok ? QStringLiteral("the sandbox cannot be built (bubblewrap's message is above)")
+                         : QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix);
+        return 125;
     }
     if (process.exitStatus() != QProcess::NormalExit)
         return 128 + 9;
