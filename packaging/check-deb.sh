@@ -64,7 +64,8 @@ step "the package's files"
 listing=$(chroot "$root" dpkg -L gatehouse)
 for file in /usr/bin/gatehouse /usr/share/applications/dev.gatehouse.Gatehouse.desktop \
             /usr/share/metainfo/dev.gatehouse.Gatehouse.metainfo.xml \
-            /usr/share/icons/hicolor/scalable/apps/dev.gatehouse.Gatehouse.svg; do
+            /usr/share/icons/hicolor/scalable/apps/dev.gatehouse.Gatehouse.svg \
+            /usr/libexec/gatehouse/gatehouse-sandbox-helper; do
     echo "$listing" | grep -qx "$file" || { echo "check-deb: $file is not in the package" >&2; exit 1; }
     echo "  $file"
 done

@@ -5,6 +5,7 @@
 #include "log/qtformat.h"
 #include "policy/paths.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
@@ -26,6 +27,22 @@ QString bwrapProgram()
     if (!override.isEmpty())
         return QFileInfo(override).isExecutable() ? override : QString();
     return QStandardPaths::findExecutable(QStringLiteral("bwrap"));
+}
+
+// The program that starts first inside the sandbox and loads the seccomp filter: next to this
+// program in a build, in libexec/gatehouse once installed; $GATEHOUSE_SANDBOX_HELPER overrides.
+QString helperProgram()
+{
+    const QString override = qEnvironmentVariable("GATEHOUSE_SANDBOX_HELPER");
+    if (!override.isEmpty())
+        return QFileInfo(override).isExecutable() ? QFileInfo(override).canonicalFilePath() : QString();
+    const QString here = QCoreApplication::applicationDirPath();
+    const QStringList candidates{here + QStringLiteral("/gatehouse-sandbox-helper"),
+                                 here + QStringLiteral("/../libexec/gatehouse/gatehouse-sandbox-helper")};
+    for (const QString &candidate : candidates)
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    return {};
 }
 
 bool exists(const QString &path)
@@ -110,9 +127,15 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         else
             args << QStringLiteral("--ro-bind") << QStringLiteral("/dev/null") << path;
     }
+    const QString helper = helperProgram();
+    if (helper.isEmpty())
+        return fail(QStringLiteral("gatehouse-sandbox-helper, which loads the seccomp filter, is missing"));
+    // The helper stays read-only even when it lies in a writable folder (a build of Gatehouse
+    // itself), so that no command can replace what filters the next one.
+    args << QStringLiteral("--ro-bind") << helper << helper;
     const QString workingDirectory = spec.workingDirectory.isEmpty() ? spec.projectDir : spec.workingDirectory;
     args << QStringLiteral("--chdir") << workingDirectory << QStringLiteral("--setenv") << QStringLiteral("TMPDIR")
-         << QStringLiteral("/tmp") << QStringLiteral("--") << command;
+         << QStringLiteral("/tmp") << QStringLiteral("--") << helper << QStringLiteral("--") << command;
     return args;
 }
 

@@ -5,12 +5,22 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLocalServer>
+#include <QLocalSocket>
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
 
 namespace test = gatehouse::test;
 
@@ -231,6 +241,37 @@ private Q_SLOTS:
         QVERIFY(run.err.contains(QStringLiteral("stopped after 1 seconds")));
     }
 
+    void unixSocketsOfTheHostAreUnreachable()
+    {
+        // A host-side socket inside the project, which the sandbox's view includes.
+        QLocalServer server;
+        const QString path = m_project + QStringLiteral("/host.sock");
+        QLocalServer::removeServer(path);
+        QVERIFY(server.listen(path));
+        const QString self = QCoreApplication::applicationFilePath();
+
+        // Outside the sandbox the same child connects: the check can fail.
+        QProcess outside;
+        outside.start(self, {QStringLiteral("--child-unix-connect"), path});
+        QVERIFY(outside.waitForFinished(30000));
+        QCOMPARE(outside.exitCode(), 0);
+        QTRY_VERIFY(server.hasPendingConnections());
+        delete server.nextPendingConnection();
+
+        const Run run = sandboxed(m_project, {self, QStringLiteral("--child-unix-connect"), path});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.contains(QStringLiteral("socket: Operation not permitted")), qPrintable(run.out + run.err));
+        QTest::qWait(200);
+        QVERIFY(!server.hasPendingConnections());
+    }
+
+    void seccompAndNoNewPrivsAreOn()
+    {
+        const Run run = shell(m_project, QStringLiteral("grep -E 'NoNewPrivs|Seccomp:' /proc/self/status"));
+        QVERIFY2(run.out.contains(QStringLiteral("NoNewPrivs:\t1")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("Seccomp:\t2")), qPrintable(run.out));
+    }
+
     void noSandboxNoRun()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -242,5 +283,32 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRun)
+// Run as the child inside the sandbox: try to connect to a Unix socket, say what happened.
+int childUnixConnect(const char *path)
+{
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) {
+        std::printf("socket: %s\n", std::strerror(errno));
+        return 1;
+    }
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path, sizeof address.sun_path - 1);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        std::printf("connect: %s\n", std::strerror(errno));
+        return 2;
+    }
+    std::printf("connected\n");
+    ::close(fd);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && std::strcmp(argv[1], "--child-unix-connect") == 0)
+        return childUnixConnect(argv[2]);
+    QCoreApplication app(argc, argv);
+    TestRun test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_run.moc"
