@@ -248,7 +248,11 @@ private Q_SLOTS:
         const QString path = m_project + QStringLiteral("/host.sock");
         QLocalServer::removeServer(path);
         QVERIFY(server.listen(path));
-        const QString self = QCoreApplication::applicationFilePath();
+        // The child is this test program, copied into the project: the build folder may lie in
+        // the host's /tmp, which the sandbox replaces by its own.
+        const QString self = m_project + QStringLiteral("/tst_run-child");
+        QFile::remove(self);
+        QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), self));
 
         // Outside the sandbox the same child connects: the check can fail.
         QProcess outside;
