@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "policy/rule.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace gatehouse::policy {
+class Policy;
+}
+
+namespace gatehouse::sandbox {
+
+/// Which hosts a sandboxed command may reach through the proxy (SECURITY-MODEL.md section 6):
+/// `sandbox.network.allowedDomains` and `WebFetch(domain:...)` allow rules allow, `deniedDomains`
+/// and `WebFetch(domain:...)` deny rules refuse, ask rules ask (deny beats ask beats allow),
+/// anything else is asked. An empty
+/// allow list never means "everything".
+class HostRules
+{
+public:
+    enum class Verdict { Allow, Deny, Ask };
+    struct Decision
+    {
+        Verdict verdict = Verdict::Ask;
+        QString reason;
+        /// The host is named by an allow entry (not merely approved by a person), which is what
+        /// lets it resolve to a loopback or link-local address.
+        bool allowedByName = false;
+    };
+
+    HostRules() = default;
+    /// The host lists of @p policy's settings, plus @p extraAllowed (gatehouse run --allow-domain).
+    /// Patterns that do not compile are returned in @p errors and match nothing.
+    static HostRules fromPolicy(const policy::Policy &policy, const QStringList &extraAllowed = {},
+                                QStringList *errors = nullptr);
+    /// Rules from plain lists of host patterns (tests, benchmarks).
+    static HostRules fromLists(const QStringList &allowed, const QStringList &denied, QStringList *errors = nullptr);
+
+    /// The decision for a host as the client named it. A name with NUL, control characters or
+    /// other characters no host has is refused.
+    Decision decide(const QString &host) const;
+
+    bool isEmpty() const { return m_allow.isEmpty(); }
+
+private:
+    struct Entry
+    {
+        policy::HostPattern pattern;
+        QString source;
+    };
+    void add(QList<Entry> &list, const QString &pattern, const QString &source, QStringList *errors);
+
+    QList<Entry> m_allow;
+    QList<Entry> m_deny;
+    QList<Entry> m_ask;
+};
+
+/// @p host with control characters shown as \\xNN and cut to 255 characters, fit for a message.
+QString printableHost(const QString &host);
+
+} // namespace gatehouse::sandbox
