@@ -8,6 +8,8 @@
 #include "policy/engine.h"
 #include "policy/paths.h"
 #include "sandbox/bwraprunner.h"
+#include "sandbox/hostrules.h"
+#include "sandbox/networkproxy.h"
 #include "trust/truststore.h"
 
 #include <QCoreApplication>
@@ -289,8 +291,13 @@ int runSandboxed(const QStringList &arguments)
         reportPolicyProblems(policy, QStringLiteral("run"));
         return 125;
     }
-    if (parser.isSet(allowDomain) || !policy.allowedDomains().isEmpty())
-        printTo(stderr, QStringLiteral("gatehouse run: note: the network proxy is not built yet; the command has no network\n"));
+    QStringList hostErrors;
+    const sandbox::HostRules hostRules = sandbox::HostRules::fromPolicy(policy, parser.values(allowDomain), &hostErrors);
+    if (!hostErrors.isEmpty()) {
+        for (const QString &message : std::as_const(hostErrors))
+            printTo(stderr, QStringLiteral("gatehouse run: %1\n").arg(message));
+        return 2;
+    }
 
     sandbox::SandboxSpec spec;
     spec.projectDir = options.projectDir;
@@ -312,6 +319,21 @@ int runSandboxed(const QStringList &arguments)
             printTo(stderr, QStringLiteral("gatehouse run: --timeout takes a number of seconds\n"));
             return 2;
         }
+    }
+    // Nobody is asked here: hosts that no rule allows are refused, and without any allowed host
+    // there is no network at all (no proxy, no bridge).
+    sandbox::NetworkProxy proxy(hostRules, nullptr);
+    QObject::connect(&proxy, &sandbox::NetworkProxy::connectionDecided, &proxy, [](const sandbox::ConnectionEvent &event) {
+        if (!event.allowed)
+            printTo(stderr, QStringLiteral("gatehouse run: network: refused %1:%2: %3\n").arg(event.host).arg(event.port).arg(event.reason));
+    });
+    if (!hostRules.isEmpty()) {
+        auto endpoint = proxy.openEndpoint(command.join(u' '));
+        if (!endpoint) {
+            printTo(stderr, QStringLiteral("gatehouse run: the sandbox cannot be built: %1\n").arg(endpoint.error().message));
+            return 125;
+        }
+        spec.proxySocket = *endpoint;
     }
     QString error;
     const int exitStatus = sandbox::BwrapRunner::runForwarded(spec, command, &error);

@@ -4,13 +4,14 @@
 #include "log/logging.h"
 #include "log/qtformat.h"
 #include "policy/paths.h"
+#include "sandbox/protectedpaths.h"
+#include "sandbox/sandboxprocess.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
-
-#include <QScopeGuard>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,6 +52,9 @@ bool exists(const QString &path)
     return ::lstat(QFile::encodeName(path).constData(), &info) == 0;
 }
 
+// Where the proxy's socket appears inside the sandbox (/run is the sandbox's own tmpfs).
+const QString proxySocketInside = QStringLiteral("/run/gatehouse/proxy.sock");
+
 } // namespace
 
 BwrapRunner::SelfTest BwrapRunner::selfTest()
@@ -85,12 +89,13 @@ BwrapRunner::SelfTest BwrapRunner::selfTest()
     return test;
 }
 
-Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command)
+QString BwrapRunner::program()
 {
-    if (command.isEmpty())
-        return fail(QStringLiteral("no command to run"));
-    if (spec.projectDir.isEmpty() || !QFileInfo(spec.projectDir).isDir())
-        return fail(QStringLiteral("the project folder %1 does not exist").arg(spec.projectDir));
+    return bwrapProgram();
+}
+
+QStringList BwrapRunner::canonicalWritableFolders(const SandboxSpec &spec)
+{
     QStringList writable = spec.writableFolders;
     if (!writable.contains(spec.projectDir))
         writable.prepend(spec.projectDir);
@@ -98,26 +103,50 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         folder = policy::canonicalPath(policy::cleanAbsolute(folder));
     std::sort(writable.begin(), writable.end()); // parents before children
     writable.erase(std::unique(writable.begin(), writable.end()), writable.end());
+    return writable;
+}
 
-    QStringList args{QStringLiteral("--unshare-all"), QStringLiteral("--die-with-parent"), QStringLiteral("--new-session"),
-                     QStringLiteral("--cap-drop"),    QStringLiteral("ALL"),                 QStringLiteral("--ro-bind"),
-                     QStringLiteral("/"),             QStringLiteral("/"),                   QStringLiteral("--dev"),
-                     QStringLiteral("/dev"),          QStringLiteral("--proc"),              QStringLiteral("/proc"),
+Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command)
+{
+    if (command.isEmpty())
+        return fail(QStringLiteral("no command to run"));
+    if (spec.projectDir.isEmpty() || !QFileInfo(spec.projectDir).isDir())
+        return fail(QStringLiteral("the project folder %1 does not exist").arg(spec.projectDir));
+    const QStringList writable = canonicalWritableFolders(spec);
+
+    QStringList args{QStringLiteral("--unshare-all"), QStringLiteral("--unshare-user"), QStringLiteral("--disable-userns"), QStringLiteral("--die-with-parent"),
+                     QStringLiteral("--new-session"), QStringLiteral("--cap-drop"), QStringLiteral("ALL"),
+                     QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"), QStringLiteral("--dev"),
+                     QStringLiteral("/dev"), QStringLiteral("--proc"), QStringLiteral("/proc"),
                      // A private temporary folder; /run holds the host's sockets (D-Bus, docker).
-                     QStringLiteral("--tmpfs"),       QStringLiteral("/tmp"),                QStringLiteral("--tmpfs"),
-                     QStringLiteral("/var/tmp"),      QStringLiteral("--tmpfs"),             QStringLiteral("/run")};
+                     QStringLiteral("--tmpfs"), QStringLiteral("/tmp"), QStringLiteral("--tmpfs"), QStringLiteral("/var/tmp"),
+                     QStringLiteral("--tmpfs"), QStringLiteral("/run")};
     for (const QString &folder : std::as_const(writable)) {
         if (!QFileInfo(folder).isDir())
             return fail(QStringLiteral("the writable folder %1 does not exist").arg(folder));
         args << QStringLiteral("--bind") << folder << folder;
     }
-    // Protected entries that exist stay read-only inside the writable folders.
-    for (const QString &folder : std::as_const(writable))
-        for (const QString &entry : protectedEntries()) {
-            const QString path = folder + u'/' + entry;
-            if (exists(path))
-                args << QStringLiteral("--ro-bind") << path << path;
-        }
+    // Protected entries stay read-only inside the writable folders; those that do not exist yet
+    // get an empty read-only folder or file in their place, so that they cannot be created.
+    const ProtectedMounts mounts = protectedMounts(writable);
+    for (const QString &path : mounts.readOnly)
+        args << QStringLiteral("--ro-bind") << path << path;
+    for (const QString &path : mounts.missingFolders)
+        args << QStringLiteral("--tmpfs") << path << QStringLiteral("--remount-ro") << path;
+    if (!mounts.missingFiles.isEmpty()) {
+        auto empty = emptyPlaceholderFile();
+        if (!empty)
+            return std::unexpected(empty.error());
+        for (const QString &path : mounts.missingFiles)
+            args << QStringLiteral("--ro-bind") << *empty << path;
+    }
+    for (const QString &folder : writable) {
+        auto exclude = gitExcludeWithPlaceholders(folder, mounts.missingFolders + mounts.missingFiles);
+        if (!exclude)
+            return std::unexpected(exclude.error());
+        if (!exclude->isEmpty())
+            args << QStringLiteral("--ro-bind") << *exclude << folder + QStringLiteral("/.git/info/exclude");
+    }
     // What may not be read is hidden: an empty folder or an empty file in its place.
     for (const QString &path : spec.denyRead) {
         if (!exists(path))
@@ -135,74 +164,35 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
     args << QStringLiteral("--ro-bind") << helper << helper;
     const QString workingDirectory = spec.workingDirectory.isEmpty() ? spec.projectDir : spec.workingDirectory;
     args << QStringLiteral("--chdir") << workingDirectory << QStringLiteral("--setenv") << QStringLiteral("TMPDIR")
-         << QStringLiteral("/tmp") << QStringLiteral("--") << helper << QStringLiteral("--") << command;
+         << QStringLiteral("/tmp");
+    QStringList helperArgs;
+    if (!spec.proxySocket.isEmpty()) {
+        args << QStringLiteral("--ro-bind") << spec.proxySocket << proxySocketInside;
+        for (const auto &[name, value] : proxyEnvironment(spec.proxyPort))
+            args << QStringLiteral("--setenv") << name << value;
+        helperArgs << QStringLiteral("--proxy-socket") << proxySocketInside << QStringLiteral("--proxy-port")
+                   << QString::number(spec.proxyPort);
+    } else {
+        for (const auto &variable : proxyEnvironment(spec.proxyPort))
+            args << QStringLiteral("--unsetenv") << variable.first;
+    }
+    args << QStringLiteral("--") << helper << helperArgs << QStringLiteral("--") << command;
     return args;
 }
 
 int BwrapRunner::runForwarded(const SandboxSpec &spec, const QStringList &command, QString *error)
 {
-    const QString bwrap = bwrapProgram();
-    if (bwrap.isEmpty()) {
-        const SelfTest test = selfTest();
-        *error = QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix);
-        return 125;
-    }
-    auto args = arguments(spec, command);
-    if (!args) {
-        *error = QStringLiteral("the sandbox cannot be built: %1").arg(args.error().message);
-        return 125;
-    }
-    // bubblewrap reports the command's pid on this pipe once the sandbox stands; without that
-    // report, a failure is bubblewrap's own (no namespaces, a bad mount), not the command's.
-    int status[2] = {-1, -1};
-    if (::pipe2(status, O_CLOEXEC) != 0) {
-        *error = QStringLiteral("the sandbox cannot be built: no pipe for its status");
-        return 125;
-    }
-    args->prepend(QStringLiteral("3"));
-    args->prepend(QStringLiteral("--json-status-fd"));
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedChannels);
-    process.setInputChannelMode(QProcess::ForwardedInputChannel);
-    process.setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
-    const int writeEnd = status[1];
-    process.setChildProcessModifier([writeEnd] {
-        if (writeEnd == 3)
-            ::fcntl(3, F_SETFD, 0);
-        else
-            ::dup2(writeEnd, 3);
+    SandboxProcess process;
+    QEventLoop loop;
+    int exitStatus = 125;
+    QObject::connect(&process, &SandboxProcess::finished, &loop, [&](int status, const QString &message) {
+        exitStatus = status;
+        *error = message;
+        loop.quit();
     });
-    log::logger("sandbox")->info("running {} in bubblewrap", command.join(u' '));
-    process.start(bwrap, *args);
-    ::close(status[1]);
-    const auto closeRead = qScopeGuard([&status] { ::close(status[0]); });
-    if (!process.waitForStarted()) {
-        *error = QStringLiteral("the sandbox cannot be built: %1").arg(process.errorString());
-        return 125;
-    }
-    const int timeout = spec.timeoutSeconds > 0 ? spec.timeoutSeconds * 1000 : -1;
-    if (!process.waitForFinished(timeout)) {
-        // bwrap's child dies with it (--die-with-parent), and with the pid namespace's first
-        // process everything the command started.
-        process.kill();
-        process.waitForFinished();
-        *error = QStringLiteral("the command was stopped after %1 seconds").arg(spec.timeoutSeconds);
-        return 124;
-    }
-    QByteArray report;
-    char buffer[512];
-    ssize_t got = 0;
-    while ((got = ::read(status[0], buffer, sizeof buffer)) > 0)
-        report.append(buffer, got);
-    if (!report.contains("child-pid")) {
-        const SelfTest test = selfTest();
-        *error = test.ok ? QStringLiteral("the sandbox cannot be built (bubblewrap's message is above)")
-                         : QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix);
-        return 125;
-    }
-    if (process.exitStatus() != QProcess::NormalExit)
-        return 128 + 9;
-    return process.exitCode();
+    process.start(spec, command, SandboxProcess::Channels::Forwarded);
+    loop.exec();
+    return exitStatus;
 }
 
 } // namespace gatehouse::sandbox

@@ -12,9 +12,8 @@ namespace gatehouse::sandbox {
 /// namespaces, a new session, dropped capabilities, killed with its parent; the system read-only,
 /// the writable folders writable except their protected entries, a private /tmp, /run hidden,
 /// credential stores unreadable, and secret-looking environment variables removed.
-///
-/// Not yet (see issue 4): the in-sandbox helper with the seccomp filter and the proxy bridge
-/// (commands have no network at all), and protected entries that do not exist yet.
+/// Inside, gatehouse-sandbox-helper serves the network proxy's socket on loopback and loads the
+/// seccomp filter before the command starts (see core/sandbox/helper/helper.cpp).
 class BwrapRunner
 {
 public:
@@ -30,11 +29,18 @@ public:
     /// namespaces allowed (it starts one to see). $GATEHOUSE_BWRAP names another bwrap program.
     static SelfTest selfTest();
 
+    /// The bwrap program to use, empty when there is none.
+    static QString program();
+
+    /// The project and the other writable folders, canonical, parents before children.
+    static QStringList canonicalWritableFolders(const SandboxSpec &spec);
+
     /// The bwrap arguments that run @p command under @p spec.
     static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command);
 
     /// Runs @p command with this process's standard input and output and returns its exit
     /// status: 124 after a timeout, 125 when the sandbox cannot be built (@p error says why).
+    /// The event loop runs meanwhile (a network proxy in this thread keeps serving).
     static int runForwarded(const SandboxSpec &spec, const QStringList &command, QString *error);
 };
 

@@ -46,6 +46,22 @@ QProcessEnvironment scrubbedEnvironment(const QProcessEnvironment &environment, 
     return result;
 }
 
+QList<QPair<QString, QString>> proxyEnvironment(quint16 port)
+{
+    const QString http = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    const QString socks = QStringLiteral("socks5h://127.0.0.1:%1").arg(port);
+    QList<QPair<QString, QString>> variables;
+    for (const char *name : {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}) {
+        const QString upper = QString::fromLatin1(name);
+        const QString value = upper == QStringLiteral("ALL_PROXY")  ? socks
+                              : upper == QStringLiteral("NO_PROXY") ? QString()
+                                                                    : http;
+        variables.append({upper, value});
+        variables.append({upper.toLower(), value});
+    }
+    return variables;
+}
+
 QStringList protectedEntries()
 {
     return {QStringLiteral(".git/config"),  QStringLiteral(".git/hooks"),  QStringLiteral(".gatehouse"),

@@ -22,7 +22,18 @@ struct SandboxSpec
     int timeoutSeconds = 0;
     /// Environment variables passed through although their names look like secrets.
     QStringList passEnvironment;
+    /// The network proxy's Unix socket for this command (NetworkProxy::openEndpoint); empty: no
+    /// network at all. Inside, the helper serves it on 127.0.0.1:proxyPort and the proxy
+    /// variables point there.
+    QString proxySocket;
+    quint16 proxyPort = 3128;
+    /// Captured output (SandboxProcess::Captured) keeps at most this many bytes of each channel.
+    qint64 outputLimit = 1024 * 1024;
 };
+
+/// The proxy variables a sandboxed command gets for @p port (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
+/// their lower-case forms, and NO_PROXY empty so that every host goes through the proxy).
+QList<QPair<QString, QString>> proxyEnvironment(quint16 port);
 
 /// The credential stores below @p home that no sandboxed command reads, and Gatehouse's own
 /// configuration, data and state.

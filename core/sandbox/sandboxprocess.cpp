@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sandbox/sandboxprocess.h"
+
+#include "log/logging.h"
+#include "log/qtformat.h"
+#include "sandbox/bwraprunner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+namespace gatehouse::sandbox {
+
+SandboxProcess::SandboxProcess(QObject *parent)
+    : QObject(parent)
+{
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        m_timedOut = true;
+        cancel();
+    });
+}
+
+SandboxProcess::~SandboxProcess()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
+        m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+    if (m_statusPipe >= 0)
+        ::close(m_statusPipe);
+}
+
+bool SandboxProcess::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
+
+void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, Channels channels)
+{
+    m_spec = spec;
+    m_elapsed.start();
+    const QString bwrap = BwrapRunner::program();
+    if (bwrap.isEmpty()) {
+        const BwrapRunner::SelfTest test = BwrapRunner::selfTest();
+        done(125, QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix));
+        return;
+    }
+    auto args = BwrapRunner::arguments(spec, command);
+    if (!args) {
+        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(args.error().message));
+        return;
+    }
+    // The empty entries that stand in for missing protected paths are recorded before bubblewrap
+    // makes them, and taken away when the last sandbox ends.
+    const ProtectedMounts mounts = protectedMounts(BwrapRunner::canonicalWritableFolders(spec));
+    if (auto begun = m_placeholders.begin(mounts.missingFolders + mounts.missingFiles); !begun) {
+        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(begun.error().message));
+        return;
+    }
+    // bubblewrap reports the command's pid on this pipe once the sandbox stands; without that
+    // report, a failure is bubblewrap's own (no namespaces, a bad mount), not the command's.
+    int status[2] = {-1, -1};
+    if (::pipe2(status, O_CLOEXEC) != 0) {
+        done(125, QStringLiteral("the sandbox cannot be built: no pipe for its status"));
+        return;
+    }
+    m_statusPipe = status[0];
+    args->prepend(QStringLiteral("3"));
+    args->prepend(QStringLiteral("--json-status-fd"));
+
+    m_process = new QProcess(this);
+    if (channels == Channels::Forwarded) {
+        m_process->setProcessChannelMode(QProcess::ForwardedChannels);
+        m_process->setInputChannelMode(QProcess::ForwardedInputChannel);
+    } else {
+        m_process->setStandardInputFile(QProcess::nullDevice());
+        connect(m_process, &QProcess::readyReadStandardOutput, this, [this] { collect(QProcess::StandardOutput); });
+        connect(m_process, &QProcess::readyReadStandardError, this, [this] { collect(QProcess::StandardError); });
+    }
+    m_process->setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
+    const int writeEnd = status[1];
+    m_process->setChildProcessModifier([writeEnd] {
+        ::setpgid(0, 0); // bubblewrap leads a process group of its own, killed as one
+        if (writeEnd == 3)
+            ::fcntl(3, F_SETFD, 0);
+        else
+            ::dup2(writeEnd, 3);
+    });
+    connect(m_process, &QProcess::finished, this, &SandboxProcess::processFinished);
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            done(125, QStringLiteral("the sandbox cannot be built: %1").arg(m_process->errorString()));
+    });
+    log::logger("sandbox")->info("running {} in bubblewrap", command.join(u' '));
+    m_process->start(bwrap, *args);
+    ::close(status[1]);
+    if (spec.timeoutSeconds > 0)
+        m_timeout.start(std::chrono::seconds(spec.timeoutSeconds));
+}
+
+void SandboxProcess::cancel()
+{
+    if (!isRunning())
+        return;
+    if (!m_timedOut)
+        m_cancelled = true;
+    // bwrap's child dies with it (--die-with-parent), and with the pid namespace's first
+    // process everything the command started; the group kill covers the moment before that.
+    ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
+    m_process->kill();
+}
+
+void SandboxProcess::collect(QProcess::ProcessChannel channel)
+{
+    m_process->setReadChannel(channel);
+    QByteArray &target = channel == QProcess::StandardOutput ? m_stdout : m_stderr;
+    const QByteArray data = m_process->readAll();
+    const qint64 room = qMax<qint64>(0, m_spec.outputLimit - target.size());
+    if (data.size() > room)
+        m_truncated = true;
+    target += data.left(room);
+}
+
+void SandboxProcess::processFinished()
+{
+    m_timeout.stop();
+    if (m_process->processChannelMode() != QProcess::ForwardedChannels) {
+        collect(QProcess::StandardOutput);
+        collect(QProcess::StandardError);
+    }
+    QByteArray report;
+    char buffer[512];
+    ssize_t got = 0;
+    while ((got = ::read(m_statusPipe, buffer, sizeof buffer)) > 0)
+        report.append(buffer, got);
+    if (m_timedOut) {
+        done(124, QStringLiteral("the command was stopped after %1 seconds").arg(m_spec.timeoutSeconds));
+        return;
+    }
+    if (m_cancelled) {
+        done(130, QStringLiteral("the command was cancelled"));
+        return;
+    }
+    if (!report.contains("child-pid")) {
+        const BwrapRunner::SelfTest test = BwrapRunner::selfTest();
+        done(125, test.ok ? QStringLiteral("the sandbox cannot be built (bubblewrap: %1)")
+                                .arg(QString::fromUtf8(m_stderr).trimmed().isEmpty() ? QStringLiteral("see its message above")
+                                                                                     : QString::fromUtf8(m_stderr).trimmed())
+                          : QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix));
+        return;
+    }
+    if (m_process->exitStatus() != QProcess::NormalExit) {
+        done(128 + SIGKILL, QStringLiteral("the sandbox was killed"));
+        return;
+    }
+    done(m_process->exitCode(), {});
+}
+
+void SandboxProcess::done(int status, const QString &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_placeholders.end();
+    if (m_statusPipe >= 0) {
+        ::close(m_statusPipe);
+        m_statusPipe = -1;
+    }
+    // Queued, so that a failure inside start() still reaches a caller that connects after it.
+    QMetaObject::invokeMethod(this, [this, status, error] { Q_EMIT finished(status, error); }, Qt::QueuedConnection);
+}
+
+} // namespace gatehouse::sandbox
