@@ -115,7 +115,9 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
     const QStringList writable = canonicalWritableFolders(spec);
 
     QStringList args{QStringLiteral("--unshare-all"), QStringLiteral("--unshare-user"), QStringLiteral("--disable-userns"), QStringLiteral("--die-with-parent"),
-                     QStringLiteral("--new-session"), QStringLiteral("--cap-drop"), QStringLiteral("ALL"),
+                     // The helper is the sandbox's first process: no bubblewrap init without the
+                     // seccomp filter whose memory a command could write through /proc.
+                     QStringLiteral("--as-pid-1"), QStringLiteral("--new-session"), QStringLiteral("--cap-drop"), QStringLiteral("ALL"),
                      QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"), QStringLiteral("--dev"),
                      QStringLiteral("/dev"), QStringLiteral("--proc"), QStringLiteral("/proc"),
                      // A private temporary folder; /run holds the host's sockets (D-Bus, docker).

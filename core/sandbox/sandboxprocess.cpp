@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace gatehouse::sandbox {
@@ -81,8 +82,14 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     }
     m_process->setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
     const int writeEnd = status[1];
-    m_process->setChildProcessModifier([writeEnd] {
+    const pid_t parent = ::getpid();
+    m_process->setChildProcessModifier([writeEnd, parent] {
         ::setpgid(0, 0); // bubblewrap leads a process group of its own, killed as one
+        // bubblewrap's --die-with-parent covers the sandbox when bubblewrap dies, not bubblewrap
+        // when Gatehouse dies: this does.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent)
+            ::_exit(125);
         if (writeEnd == 3)
             ::fcntl(3, F_SETFD, 0);
         else

