@@ -19,6 +19,12 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sched.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -583,6 +589,25 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 313(39|40)")).isEmpty(), 10000);
     }
 
+    void escapeProneCallsAreRefused()
+    {
+        const QString self = childProgram();
+        const Run run = sandboxed(m_project, {self, QStringLiteral("--child-syscalls")});
+        QCOMPARE(run.exitCode, 0);
+        const QStringList lines = run.out.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() >= 12, qPrintable(run.out));
+        for (const QString &line : lines) {
+            const bool clone3 = line.startsWith(QStringLiteral("clone3 "));
+            QVERIFY2(line.endsWith(clone3 ? QStringLiteral(" ENOSYS") : QStringLiteral(" EPERM")), qPrintable(line));
+        }
+        // Outside the sandbox the same calls are not all refused: the check can fail.
+        QProcess outside;
+        outside.start(self, {QStringLiteral("--child-syscalls")});
+        QVERIFY(outside.waitForFinished(30000));
+        const QByteArray free = outside.readAllStandardOutput();
+        QVERIFY2(free.contains("ptrace ok") && free.contains("socket-unix ok"), free.constData());
+    }
+
     void noSandboxNoRun()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -656,8 +681,42 @@ int childSocksNul(const char *port)
     return 0;
 }
 
+// Run as the child: tries each escape-prone call and prints "name ok" or "name ERRNO".
+int childSyscalls()
+{
+    const auto report = [](const char *name, long result) {
+        std::printf("%s %s\n", name, result >= 0 ? "ok" : errno == EPERM ? "EPERM" : errno == ENOSYS ? "ENOSYS" : std::strerror(errno));
+    };
+    report("socket-unix", ::socket(AF_UNIX, SOCK_STREAM, 0));
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) == 0 ? 0 : errno);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    errno = WEXITSTATUS(status);
+    report("ptrace", WEXITSTATUS(status) == 0 ? 0 : -1);
+    report("unshare", ::unshare(CLONE_NEWUSER));
+    report("mount", ::mount("none", "/tmp", "tmpfs", 0, nullptr));
+    report("keyctl", ::syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0));
+    report("bpf", ::syscall(SYS_bpf, 0, nullptr, 0));
+    report("perf_event_open", ::syscall(SYS_perf_event_open, nullptr, 0, -1, -1, 0));
+    report("userfaultfd", ::syscall(SYS_userfaultfd, 0));
+    report("io_uring_setup", ::syscall(SYS_io_uring_setup, 1, nullptr));
+    report("setns", ::syscall(SYS_setns, -1, 0));
+    report("process_vm_readv", ::syscall(SYS_process_vm_readv, ::getpid(), nullptr, 0, nullptr, 0, 0));
+    report("open_by_handle_at", ::syscall(SYS_open_by_handle_at, -1, nullptr, 0));
+    report("clone-newuser", ::syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, 0) == 0 ? (::_exit(0), 0) : -1);
+    report("clone3", ::syscall(SYS_clone3, nullptr, 0));
+    report("chroot", ::chroot("/"));
+    char c = 'x';
+    report("ioctl-tiocsti", ::ioctl(0, TIOCSTI, &c) == 0 || errno != EPERM ? 0 : -1);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && std::strcmp(argv[1], "--child-syscalls") == 0)
+        return childSyscalls();
     if (argc == 3 && std::strcmp(argv[1], "--child-unix-connect") == 0)
         return childUnixConnect(argv[2]);
     if (argc == 3 && std::strcmp(argv[1], "--child-socks-nul") == 0)
