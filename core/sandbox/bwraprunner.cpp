@@ -117,7 +117,10 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
     QStringList args{QStringLiteral("--unshare-all"), QStringLiteral("--unshare-user"), QStringLiteral("--disable-userns"), QStringLiteral("--die-with-parent"),
                      // The helper is the sandbox's first process: no bubblewrap init without the
                      // seccomp filter whose memory a command could write through /proc.
-                     QStringLiteral("--as-pid-1"), QStringLiteral("--new-session"), QStringLiteral("--cap-drop"), QStringLiteral("ALL"),
+                     QStringLiteral("--as-pid-1"), QStringLiteral("--new-session"),
+                     // The helper mounts the protected and hidden paths, then drops both.
+                     QStringLiteral("--cap-drop"), QStringLiteral("ALL"), QStringLiteral("--cap-add"),
+                     QStringLiteral("CAP_SYS_ADMIN"), QStringLiteral("--cap-add"), QStringLiteral("CAP_SETPCAP"),
                      QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"), QStringLiteral("--dev"),
                      QStringLiteral("/dev"), QStringLiteral("--proc"), QStringLiteral("/proc"),
                      // A private temporary folder; /run holds the host's sockets (D-Bus, docker).
@@ -129,19 +132,16 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         args << QStringLiteral("--bind") << folder << folder;
     }
     // Protected entries stay read-only inside the writable folders; those that do not exist yet
-    // get an empty read-only folder or file in their place, so that they cannot be created.
+    // get an empty read-only folder or file in their place, so that they cannot be created. The
+    // helper mounts them (see helper.cpp), as it does what may not be read.
+    QStringList helperArgs;
     const ProtectedMounts mounts = protectedMounts(writable);
     for (const QString &path : mounts.readOnly)
-        args << QStringLiteral("--ro-bind") << path << path;
+        helperArgs << QStringLiteral("--ro") << path;
     for (const QString &path : mounts.missingFolders)
-        args << QStringLiteral("--tmpfs") << path << QStringLiteral("--remount-ro") << path;
-    if (!mounts.missingFiles.isEmpty()) {
-        auto empty = emptyPlaceholderFile();
-        if (!empty)
-            return std::unexpected(empty.error());
-        for (const QString &path : mounts.missingFiles)
-            args << QStringLiteral("--ro-bind") << *empty << path;
-    }
+        helperArgs << QStringLiteral("--stand-in-dir") << path;
+    for (const QString &path : mounts.missingFiles)
+        helperArgs << QStringLiteral("--stand-in-file") << path;
     for (const QString &folder : writable) {
         auto exclude = gitExcludeWithPlaceholders(folder, mounts.missingFolders + mounts.missingFiles);
         if (!exclude)
@@ -149,15 +149,9 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         if (!exclude->isEmpty())
             args << QStringLiteral("--ro-bind") << *exclude << folder + QStringLiteral("/.git/info/exclude");
     }
-    // What may not be read is hidden: an empty folder or an empty file in its place.
-    for (const QString &path : spec.denyRead) {
-        if (!exists(path))
-            continue;
-        if (QFileInfo(path).isDir())
-            args << QStringLiteral("--tmpfs") << path << QStringLiteral("--remount-ro") << path;
-        else
-            args << QStringLiteral("--ro-bind") << QStringLiteral("/dev/null") << path;
-    }
+    for (const QString &path : spec.denyRead)
+        if (exists(path))
+            helperArgs << QStringLiteral("--hide") << path;
     const QString helper = helperProgram();
     if (helper.isEmpty())
         return fail(QStringLiteral("gatehouse-sandbox-helper, which loads the seccomp filter, is missing"));
@@ -167,7 +161,6 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
     const QString workingDirectory = spec.workingDirectory.isEmpty() ? spec.projectDir : spec.workingDirectory;
     args << QStringLiteral("--chdir") << workingDirectory << QStringLiteral("--setenv") << QStringLiteral("TMPDIR")
          << QStringLiteral("/tmp");
-    QStringList helperArgs;
     if (!spec.proxySocket.isEmpty()) {
         args << QStringLiteral("--ro-bind") << spec.proxySocket << proxySocketInside;
         for (const auto &[name, value] : proxyEnvironment(spec.proxyPort))

@@ -84,22 +84,6 @@ QString lockPath()
 
 } // namespace
 
-Expected<QString> emptyPlaceholderFile()
-{
-    const QString path = lockPath() + QStringLiteral(".empty");
-    struct stat info {};
-    if (::lstat(QFile::encodeName(path).constData(), &info) == 0) {
-        if (S_ISREG(info.st_mode) && info.st_size == 0 && info.st_uid == ::getuid())
-            return path;
-        ::unlink(QFile::encodeName(path).constData());
-    }
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-    if (fd < 0)
-        return fail(QStringLiteral("cannot make the empty file %1 that stands in for missing protected files").arg(path));
-    ::close(fd);
-    return path;
-}
-
 Expected<QString> gitExcludeWithPlaceholders(const QString &folder, const QStringList &missing)
 {
     const QString info = folder + QStringLiteral("/.git/info");

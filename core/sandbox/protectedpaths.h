@@ -19,15 +19,11 @@ struct ProtectedMounts
     QStringList readOnly;
     /// Protected paths that do not exist yet, each cut back to its first missing component: an
     /// empty read-only folder or file is mounted there, so that the command cannot create them.
-    /// bubblewrap makes the mount point, which the host sees as an empty entry while the
+    /// The sandbox helper makes the mount point, which the host sees as an empty entry while the
     /// command runs; PlaceholderGuard removes it afterwards.
     QStringList missingFolders;
     QStringList missingFiles;
 };
-
-/// An empty file only this user can reach (in the runtime folder), mounted read-only in place
-/// of protected files that do not exist yet.
-Expected<QString> emptyPlaceholderFile();
 
 /// For the git folder of @p folder: a file to mount read-only over its `info/exclude` that adds
 /// the stand-ins of @p missing below @p folder to what the repository already excludes, so that
@@ -50,7 +46,7 @@ public:
     PlaceholderGuard(const PlaceholderGuard &) = delete;
     PlaceholderGuard &operator=(const PlaceholderGuard &) = delete;
 
-    /// Records @p paths (before bubblewrap makes them) and takes the shared lock.
+    /// Records @p paths (before the sandbox makes them) and takes the shared lock.
     Expected<void> begin(const QStringList &paths);
     /// Releases the lock, and removes the recorded empty entries if no other sandbox runs.
     void end();

@@ -8,12 +8,12 @@
 namespace gatehouse::sandbox::proxy {
 namespace {
 
-// Header names a proxy consumes or that only concern one hop (RFC 9110 section 7.6.1).
+// Header names a proxy consumes (every Proxy-* header) or that only concern one hop (RFC 9110
+// section 7.6.1).
 bool hopByHop(const QByteArray &lowerName)
 {
-    return lowerName == "connection" || lowerName == "keep-alive" || lowerName == "proxy-connection"
-           || lowerName == "proxy-authorization" || lowerName == "proxy-authenticate" || lowerName == "te"
-           || lowerName == "trailer" || lowerName == "upgrade" || lowerName == "host";
+    return lowerName.startsWith("proxy-") || lowerName == "connection" || lowerName == "keep-alive"
+           || lowerName == "te" || lowerName == "trailer" || lowerName == "upgrade" || lowerName == "host";
 }
 
 bool hasControlCharacters(const QByteArray &text)

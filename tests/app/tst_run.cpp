@@ -354,9 +354,38 @@ private Q_SLOTS:
 
     void seccompAndNoNewPrivsAreOn()
     {
-        const Run run = shell(m_project, QStringLiteral("grep -E 'NoNewPrivs|Seccomp:' /proc/self/status"));
+        const Run run = shell(m_project, QStringLiteral("grep -E 'NoNewPrivs|Seccomp:|^Cap' /proc/self/status"));
         QVERIFY2(run.out.contains(QStringLiteral("NoNewPrivs:\t1")), qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("Seccomp:\t2")), qPrintable(run.out));
+        // The helper mounted with CAP_SYS_ADMIN; the command has no capability left at all.
+        for (const char *set : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"})
+            QVERIFY2(run.out.contains(QLatin1StringView(set) + QStringLiteral(":\t0000000000000000")), qPrintable(run.out));
+    }
+
+    void aProtectedSymlinkStopsTheSandbox()
+    {
+        // A link cannot be kept from being replaced (a mount lands on its target): no run at all.
+        QTemporaryDir dir;
+        const QString linked = QDir(dir.path()).canonicalPath();
+        test::writeFile(linked + QStringLiteral("/real-envrc"), "export X=1");
+        QVERIFY(QFile::link(QStringLiteral("real-envrc"), linked + QStringLiteral("/.envrc")));
+        const Run run = shell(linked, QStringLiteral("touch ran"));
+        QCOMPARE(run.exitCode, 125);
+        QVERIFY2(run.err.contains(QStringLiteral(".envrc is a symbolic link")), qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(linked + QStringLiteral("/ran")));
+    }
+
+    void aLinkedCredentialStoreIsHiddenWhereItPoints()
+    {
+        // ~/.config/gh is a link into a dotfiles folder: what it points to is hidden, and the
+        // command still runs.
+        test::writeFile(QDir::homePath() + QStringLiteral("/dotfiles/gh/hosts.yml"), "PRIVATE gh token");
+        QDir().mkpath(QDir::homePath() + QStringLiteral("/.config"));
+        QVERIFY(QFile::link(QDir::homePath() + QStringLiteral("/dotfiles/gh"), QDir::homePath() + QStringLiteral("/.config/gh")));
+        const Run run = shell(m_project, QStringLiteral("cat ~/.config/gh/hosts.yml ~/dotfiles/gh/hosts.yml; echo ran"));
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains(QStringLiteral("ran")));
+        QVERIFY2(!run.out.contains(QStringLiteral("PRIVATE")), qPrintable(run.out));
     }
 
     void missingProtectedEntriesCannotBeCreated_data()
