@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SandboxProcess, as the agent will use it: output captured up to a limit, cancel and timeout
+// killing everything the command started, the exit status, and a sandbox that cannot be built.
+#include "testenv.h"
+
+#include "sandbox/sandboxprocess.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using gatehouse::sandbox::SandboxProcess;
+using gatehouse::sandbox::SandboxSpec;
+namespace test = gatehouse::test;
+
+namespace {
+
+struct Result
+{
+    int status = -1;
+    QString error;
+};
+
+QByteArray pgrep(const QString &pattern)
+{
+    QProcess process;
+    process.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
+    process.waitForFinished();
+    return process.readAllStandardOutput().trimmed();
+}
+
+} // namespace
+
+class TestSandboxProcess final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    SandboxSpec m_spec;
+
+    Result run(SandboxProcess &process, const QString &script, int timeoutMs = 30000)
+    {
+        QSignalSpy finished(&process, &SandboxProcess::finished);
+        process.start(m_spec, {QStringLiteral("sh"), QStringLiteral("-c"), script}, SandboxProcess::Channels::Captured);
+        if (!finished.wait(timeoutMs))
+            return {};
+        return {finished.at(0).at(0).toInt(), finished.at(0).at(1).toString()};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        test::requireIsolatedEnvironment();
+        QVERIFY(!qEnvironmentVariable("GATEHOUSE_SANDBOX_HELPER").isEmpty());
+        m_spec.projectDir = QDir(m_dir.path()).canonicalPath();
+    }
+
+    void capturesOutputAndStatus()
+    {
+        SandboxProcess process;
+        const Result result = run(process, QStringLiteral("echo out; echo err >&2; exit 3"));
+        QCOMPARE(result.status, 3);
+        QVERIFY(result.error.isEmpty());
+        QCOMPARE(process.standardOutput(), QByteArray("out\n"));
+        QCOMPARE(process.standardError(), QByteArray("err\n"));
+        QVERIFY(!process.outputTruncated());
+        QVERIFY(!process.isRunning());
+    }
+
+    void outputIsCutAtTheLimit()
+    {
+        m_spec.outputLimit = 1000;
+        SandboxProcess process;
+        const Result result = run(process, QStringLiteral("yes x | head -c 100000 | tr -d '\\n'; echo tail"));
+        m_spec.outputLimit = SandboxSpec().outputLimit;
+        QCOMPARE(result.status, 0);
+        QCOMPARE(process.standardOutput(), QByteArray(1000, 'x'));
+        QVERIFY(process.outputTruncated());
+    }
+
+    void noInputReachesTheCommand()
+    {
+        SandboxProcess process;
+        const Result result = run(process, QStringLiteral("cat; echo read-$?"));
+        QCOMPARE(result.status, 0);
+        QCOMPARE(process.standardOutput(), QByteArray("read-0\n"));
+    }
+
+    void cancelKillsEverything()
+    {
+        SandboxProcess process;
+        QSignalSpy finished(&process, &SandboxProcess::finished);
+        process.start(m_spec, {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("sleep 41337 & sleep 41338")},
+                      SandboxProcess::Channels::Captured);
+        QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("sleep 41338")).isEmpty(), 10000);
+        QVERIFY(process.isRunning());
+        process.cancel();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).toInt(), 130);
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 4133[78]")).isEmpty(), 10000);
+    }
+
+    void timeoutKillsEverything()
+    {
+        m_spec.timeoutSeconds = 1;
+        SandboxProcess process;
+        const Result result = run(process, QStringLiteral("sleep 41339 & sleep 41340"));
+        m_spec.timeoutSeconds = 0;
+        QCOMPARE(result.status, 124);
+        QVERIFY(result.error.contains(QStringLiteral("1 seconds")));
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 413(39|40)")).isEmpty(), 10000);
+    }
+
+    void destroyingItKillsTheCommand()
+    {
+        {
+            SandboxProcess process;
+            process.start(m_spec, {QStringLiteral("sleep"), QStringLiteral("41341")}, SandboxProcess::Channels::Captured);
+            QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("sleep 41341")).isEmpty(), 10000);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 41341")).isEmpty(), 10000);
+    }
+
+    void aSandboxThatCannotBeBuiltRunsNothing()
+    {
+        SandboxSpec spec = m_spec;
+        spec.writableFolders << QStringLiteral("/nonexistent/gatehouse-folder");
+        SandboxProcess process;
+        QSignalSpy finished(&process, &SandboxProcess::finished);
+        process.start(spec, {QStringLiteral("touch"), m_spec.projectDir + QStringLiteral("/ran")},
+                      SandboxProcess::Channels::Captured);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).toInt(), 125);
+        QVERIFY2(finished.at(0).at(1).toString().contains(QStringLiteral("/nonexistent/gatehouse-folder")),
+                 qPrintable(finished.at(0).at(1).toString()));
+        QVERIFY(!QFileInfo::exists(m_spec.projectDir + QStringLiteral("/ran")));
+    }
+
+    void aMissingProgramIs127()
+    {
+        SandboxProcess process;
+        QSignalSpy finished(&process, &SandboxProcess::finished);
+        process.start(m_spec, {QStringLiteral("gatehouse-no-such-program")}, SandboxProcess::Channels::Captured);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).toInt(), 127);
+        QVERIFY(process.standardError().contains("cannot run gatehouse-no-such-program"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSandboxProcess)
+#include "tst_sandboxprocess.moc"
