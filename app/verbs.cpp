@@ -262,15 +262,31 @@ int runSandboxed(const QStringList &arguments)
                                          QStringLiteral("host"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Stop the command after this many seconds."),
                                      QStringLiteral("seconds"));
-    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout});
+    const QCommandLineOption selfTest(QStringLiteral("self-test"),
+                                      QStringLiteral("Check that the sandbox can be built here, say what is missing and how to fix it."));
+    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout, selfTest});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command and its arguments, after --."),
                                  QStringLiteral("-- CMD [ARGS...]"));
     int status = 0;
     if (!processArguments(parser, QStringLiteral("run"), arguments, &status))
         return status;
+    if (parser.isSet(selfTest)) {
+        bool ok = true;
+        for (const sandbox::BwrapRunner::Check &check : sandbox::BwrapRunner::checkAll()) {
+            printTo(stdout, QStringLiteral("%1 %2: %3\n").arg(check.ok ? QStringLiteral("ok     ") : QStringLiteral("FAILED "),
+                                                               check.what, check.detail));
+            if (!check.ok) {
+                printTo(stdout, QStringLiteral("        fix: %1\n").arg(check.fix));
+                ok = false;
+            }
+        }
+        printTo(stdout, ok ? QStringLiteral("The sandbox works here.\n")
+                           : QStringLiteral("The sandbox cannot be built here: commands will not run.\n"));
+        return ok ? 0 : 125;
+    }
     const QStringList command = parser.positionalArguments();
     if (command.isEmpty()) {
-        printTo(stderr, QStringLiteral("gatehouse run: name a command after --\n"));
+        printTo(stderr, QStringLiteral("gatehouse run: name a command after -- (or --self-test)\n"));
         return 2;
     }
     policy::PolicyOptions options;

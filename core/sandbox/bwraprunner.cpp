@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -87,6 +88,50 @@ BwrapRunner::SelfTest BwrapRunner::selfTest()
     }
     test.ok = true;
     return test;
+}
+
+QList<BwrapRunner::Check> BwrapRunner::checkAll()
+{
+    QList<Check> checks;
+    const SelfTest test = selfTest();
+    checks.append({QStringLiteral("bubblewrap"), !test.bwrap.isEmpty(), test.bwrap.isEmpty() ? test.reason : test.bwrap,
+                   test.bwrap.isEmpty() ? test.fix : QString()});
+    if (test.bwrap.isEmpty())
+        return checks;
+    checks.append({QStringLiteral("unprivileged namespaces"), test.ok, test.ok ? QStringLiteral("bubblewrap can create them") : test.reason,
+                   test.fix});
+    if (!test.ok)
+        return checks;
+    const QString helper = helperProgram();
+    checks.append({QStringLiteral("sandbox helper"), !helper.isEmpty(),
+                   helper.isEmpty() ? QStringLiteral("gatehouse-sandbox-helper was not found next to gatehouse or in its libexec folder")
+                                    : helper,
+                   QStringLiteral("reinstall Gatehouse, or name the helper in GATEHOUSE_SANDBOX_HELPER")});
+    if (helper.isEmpty())
+        return checks;
+    // A whole sandbox: the helper's mounts (a stand-in for every protected entry of an empty
+    // folder), the capabilities dropped and the seccomp filter loaded.
+    QTemporaryDir project;
+    SandboxSpec spec;
+    spec.projectDir = QFileInfo(project.path()).canonicalFilePath();
+    SandboxProcess process;
+    QEventLoop loop;
+    int status = -1;
+    QString error;
+    QObject::connect(&process, &SandboxProcess::finished, &loop, [&](int exitStatus, const QString &message) {
+        status = exitStatus;
+        error = message;
+        loop.quit();
+    });
+    process.start(spec, {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("grep -q '^Seccomp:.*2$' /proc/self/status")},
+                  SandboxProcess::Channels::Captured);
+    loop.exec();
+    const QString output = QString::fromUtf8(process.standardError()).trimmed();
+    checks.append({QStringLiteral("a sandboxed command"), status == 0,
+                   status == 0 ? QStringLiteral("ran with the seccomp filter, in %1 ms").arg(process.elapsedMs())
+                               : QStringLiteral("exit status %1: %2").arg(status).arg(output.isEmpty() ? error : output),
+                   QStringLiteral("see the message; `gatehouse --verbose run -- true` logs the sandbox's arguments")});
+    return checks;
 }
 
 QString BwrapRunner::program()

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "sandbox/sandboxspec.h"
 
+#include <QList>
 #include <QStringList>
 
 namespace gatehouse::sandbox {
@@ -28,6 +29,19 @@ public:
     /// Whether a sandbox can be built on this machine: bubblewrap present, not setuid, and new
     /// namespaces allowed (it starts one to see). $GATEHOUSE_BWRAP names another bwrap program.
     static SelfTest selfTest();
+
+    /// One check of checkAll(): what was checked, whether it passed, and if not, what to do.
+    struct Check
+    {
+        QString what;
+        bool ok = false;
+        QString detail; ///< what was found, or why it failed
+        QString fix;
+    };
+    /// Everything a sandboxed command needs, checked in order (bubblewrap, namespaces, the
+    /// helper, then a whole sandboxed `true` with the seccomp filter and stand-ins); stops at the
+    /// first failure. For `gatehouse run --self-test`. Runs an event loop.
+    static QList<Check> checkAll();
 
     /// The bwrap program to use, empty when there is none.
     static QString program();

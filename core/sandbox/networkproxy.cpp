@@ -22,7 +22,8 @@ NetworkProxy::NetworkProxy(HostRules rules, NetworkApprover *approver, QObject *
 
 NetworkProxy::~NetworkProxy()
 {
-    // Connections are children and go with the proxy; so do the endpoints' sockets and folder.
+    // Connections are children of their endpoints and go with the proxy; so do the endpoints'
+    // sockets and folder.
     for (QLocalServer *server : std::as_const(m_endpoints))
         server->close();
 }
@@ -48,8 +49,9 @@ Expected<QString> NetworkProxy::openEndpoint(const QString &label)
         return fail(QStringLiteral("the network proxy cannot listen on %1: %2").arg(path, error));
     }
     connect(server, &QLocalServer::newConnection, this, [this, server, label] {
+        // Each connection is a child of its endpoint, so that closeEndpoint() closes it too.
         while (QLocalSocket *client = server->nextPendingConnection())
-            new ProxyConnection(this, client, label);
+            (new ProxyConnection(this, client, label))->setParent(server);
     });
     m_endpoints.insert(path, server);
     return path;

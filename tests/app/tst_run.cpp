@@ -637,6 +637,31 @@ private Q_SLOTS:
         QVERIFY2(free.contains("ptrace ok") && free.contains("socket-unix ok"), free.constData());
     }
 
+    void selfTestSaysWhatWorks()
+    {
+        QProcess process;
+        process.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("run"), QStringLiteral("--self-test")});
+        QVERIFY(process.waitForFinished(30000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(out.contains(QStringLiteral("ok      a sandboxed command: ran with the seccomp filter")), qPrintable(out));
+        QVERIFY(out.contains(QStringLiteral("The sandbox works here.")));
+    }
+
+    void selfTestSaysWhatIsMissing()
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("GATEHOUSE_BWRAP"), QStringLiteral("/nonexistent/bwrap"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("run"), QStringLiteral("--self-test")});
+        QVERIFY(process.waitForFinished(30000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitCode(), 125);
+        QVERIFY2(out.contains(QStringLiteral("FAILED  bubblewrap: bubblewrap (bwrap) is not installed")), qPrintable(out));
+        QVERIFY(out.contains(QStringLiteral("fix: install the bubblewrap package")));
+    }
+
     void noSandboxNoRun()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -145,7 +145,6 @@ void relay(int a, int b)
 [[noreturn]] void runBridge(int listener, const char *socketPath)
 {
     ::signal(SIGCHLD, SIG_IGN); // connection processes are reaped by the kernel
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     for (int fd = 3; fd < 1024; ++fd)
         if (fd != listener)
             ::close(fd);
@@ -190,6 +189,12 @@ bool startBridge(const char *socketPath, int port)
         || ::listen(listener, 128) != 0) {
         std::fprintf(stderr, "gatehouse-sandbox-helper: cannot listen on 127.0.0.1:%d for the proxy: %s\n", port,
                      std::strerror(errno));
+        return false;
+    }
+    // Non-dumpable before the fork, so that the bridge is never tamperable, not even for the
+    // moment before it could say so itself; the command's exec makes the helper dumpable again.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot protect the proxy bridge: %s\n", std::strerror(errno));
         return false;
     }
     const pid_t bridge = ::fork();
