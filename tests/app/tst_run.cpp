@@ -512,6 +512,35 @@ private Q_SLOTS:
         QVERIFY(server.requests.first().contains("GET /page HTTP/1.1"));
     }
 
+    void hostsComeFromTheSettings_data()
+    {
+        QTest::addColumn<QByteArray>("settings");
+        QTest::addColumn<bool>("reached");
+        QTest::newRow("allowedDomains") << QByteArray(R"j({"sandbox": {"network": {"allowedDomains": ["localhost"]}}})j") << true;
+        QTest::newRow("a WebFetch allow rule") << QByteArray(R"j({"permissions": {"allow": ["WebFetch(domain:localhost)"]}})j") << true;
+        QTest::newRow("deniedDomains beats allowedDomains")
+            << QByteArray(R"j({"sandbox": {"network": {"allowedDomains": ["localhost"], "deniedDomains": ["localhost"]}}})j") << false;
+        QTest::newRow("a WebFetch deny rule beats allowedDomains")
+            << QByteArray(R"j({"permissions": {"deny": ["WebFetch(domain:localhost)"]}, "sandbox": {"network": {"allowedDomains": ["localhost"]}}})j")
+            << false;
+        QTest::newRow("a subdomain pattern does not match the name") << QByteArray(R"j({"sandbox": {"network": {"allowedDomains": ["*.localhost"]}}})j")
+                                                                       << false;
+    }
+
+    void hostsComeFromTheSettings()
+    {
+        QFETCH(QByteArray, settings);
+        QFETCH(bool, reached);
+        TinyHttpServer server("from-settings");
+        QVERIFY(server.listen());
+        const QString file = m_dir.path() + QStringLiteral("/network-settings.json");
+        test::writeFile(file, settings);
+        const Run run = shell(m_project, QStringLiteral("curl -sS http://localhost:%1/").arg(server.port()),
+                              {QStringLiteral("--settings"), file});
+        QCOMPARE(run.out == QStringLiteral("from-settings"), reached);
+        QCOMPARE(server.connections, reached ? 1 : 0);
+    }
+
     void theProxyVariablesAreSet()
     {
         const Run run = shell(m_project, QStringLiteral("env | grep -i _proxy= | sort"), allow(QStringLiteral("example.com")));
