@@ -151,7 +151,7 @@ QStringList BwrapRunner::canonicalWritableFolders(const SandboxSpec &spec)
     return writable;
 }
 
-Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command)
+Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command, QStringList *standIns)
 {
     if (command.isEmpty())
         return fail(QStringLiteral("no command to run"));
@@ -187,6 +187,8 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         helperArgs << QStringLiteral("--stand-in-dir") << path;
     for (const QString &path : mounts.missingFiles)
         helperArgs << QStringLiteral("--stand-in-file") << path;
+    if (standIns)
+        *standIns = mounts.missingFolders + mounts.missingFiles;
     for (const QString &folder : writable) {
         auto exclude = gitExcludeWithPlaceholders(folder, mounts.missingFolders + mounts.missingFiles);
         if (!exclude)
@@ -216,6 +218,7 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         for (const auto &variable : proxyEnvironment(spec.proxyPort))
             args << QStringLiteral("--unsetenv") << variable.first;
     }
+    helperArgs << QStringLiteral("--lifeline") << QString::number(lifelineFd);
     args << QStringLiteral("--") << helper << helperArgs << QStringLiteral("--") << command;
     return args;
 }

@@ -43,14 +43,20 @@ public:
     /// first failure. For `gatehouse run --self-test`. Runs an event loop.
     static QList<Check> checkAll();
 
+    /// The descriptor on which bwrap's child gets the read end of the lifeline: the sandbox
+    /// ends when the other end closes (SandboxProcess keeps it).
+    static constexpr int lifelineFd = 4;
+
     /// The bwrap program to use, empty when there is none.
     static QString program();
 
     /// The project and the other writable folders, canonical, parents before children.
     static QStringList canonicalWritableFolders(const SandboxSpec &spec);
 
-    /// The bwrap arguments that run @p command under @p spec.
-    static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command);
+    /// The bwrap arguments that run @p command under @p spec. @p standIns, if given, receives the
+    /// missing protected paths that the sandbox will make empty stand-ins for (PlaceholderGuard).
+    static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command,
+                                           QStringList *standIns = nullptr);
 
     /// Runs @p command with this process's standard input and output and returns its exit
     /// status: 124 after a timeout, 125 when the sandbox cannot be built (@p error says why).

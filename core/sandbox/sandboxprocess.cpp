@@ -31,6 +31,8 @@ SandboxProcess::~SandboxProcess()
     }
     if (m_statusPipe >= 0)
         ::close(m_statusPipe);
+    if (m_lifeline >= 0)
+        ::close(m_lifeline);
 }
 
 bool SandboxProcess::isRunning() const
@@ -48,15 +50,15 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
         done(125, QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix));
         return;
     }
-    auto args = BwrapRunner::arguments(spec, command);
+    QStringList standIns;
+    auto args = BwrapRunner::arguments(spec, command, &standIns);
     if (!args) {
         done(125, QStringLiteral("the sandbox cannot be built: %1").arg(args.error().message));
         return;
     }
-    // The empty entries that stand in for missing protected paths are recorded before bubblewrap
-    // makes them, and taken away when the last sandbox ends.
-    const ProtectedMounts mounts = protectedMounts(BwrapRunner::canonicalWritableFolders(spec));
-    if (auto begun = m_placeholders.begin(mounts.missingFolders + mounts.missingFiles); !begun) {
+    // The empty entries that stand in for missing protected paths are recorded before the
+    // sandbox makes them, and taken away when the last sandbox ends.
+    if (auto begun = m_placeholders.begin(standIns); !begun) {
         done(125, QStringLiteral("the sandbox cannot be built: %1").arg(begun.error().message));
         return;
     }
@@ -70,6 +72,14 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     m_statusPipe = status[0];
     args->prepend(QStringLiteral("3"));
     args->prepend(QStringLiteral("--json-status-fd"));
+    // The lifeline: the helper ends the sandbox when this process's end of it closes.
+    int lifeline[2] = {-1, -1};
+    if (::pipe2(lifeline, O_CLOEXEC) != 0) {
+        ::close(status[1]);
+        done(125, QStringLiteral("the sandbox cannot be built: no pipe for its lifeline"));
+        return;
+    }
+    m_lifeline = lifeline[1];
 
     m_process = new QProcess(this);
     if (channels == Channels::Forwarded) {
@@ -82,18 +92,21 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     }
     m_process->setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
     const int writeEnd = status[1];
+    const int lifelineRead = lifeline[0];
     const pid_t parent = ::getpid();
-    m_process->setChildProcessModifier([writeEnd, parent] {
+    m_process->setChildProcessModifier([writeEnd, lifelineRead, parent] {
         ::setpgid(0, 0); // bubblewrap leads a process group of its own, killed as one
         // bubblewrap's --die-with-parent covers the sandbox when bubblewrap dies, not bubblewrap
         // when Gatehouse dies: this does.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent)
             ::_exit(125);
-        if (writeEnd == 3)
-            ::fcntl(3, F_SETFD, 0);
-        else
-            ::dup2(writeEnd, 3);
+        // The status pipe on 3 and the lifeline on 4 (dup2 clears close-on-exec on both).
+        const int statusCopy = ::fcntl(writeEnd, F_DUPFD_CLOEXEC, 10);
+        const int lifelineCopy = ::fcntl(lifelineRead, F_DUPFD_CLOEXEC, 10);
+        if (statusCopy < 0 || lifelineCopy < 0 || ::dup2(statusCopy, 3) != 3
+            || ::dup2(lifelineCopy, BwrapRunner::lifelineFd) != BwrapRunner::lifelineFd)
+            ::_exit(125);
     });
     connect(m_process, &QProcess::finished, this, &SandboxProcess::processFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -103,6 +116,7 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     log::logger("sandbox")->info("running {} in bubblewrap", command.join(u' '));
     m_process->start(bwrap, *args);
     ::close(status[1]);
+    ::close(lifeline[0]);
     if (spec.timeoutSeconds > 0)
         m_timeout.start(std::chrono::seconds(spec.timeoutSeconds));
 }
@@ -117,6 +131,10 @@ void SandboxProcess::cancel()
     // process everything the command started; the group kill covers the moment before that.
     ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
     m_process->kill();
+    if (m_lifeline >= 0) { // and should bubblewrap's child outlive it, the helper ends it
+        ::close(m_lifeline);
+        m_lifeline = -1;
+    }
 }
 
 void SandboxProcess::collect(QProcess::ProcessChannel channel)
@@ -171,6 +189,10 @@ void SandboxProcess::done(int status, const QString &error)
         return;
     m_finished = true;
     m_placeholders.end();
+    if (m_lifeline >= 0) {
+        ::close(m_lifeline);
+        m_lifeline = -1;
+    }
     if (m_statusPipe >= 0) {
         ::close(m_statusPipe);
         m_statusPipe = -1;

@@ -61,6 +61,7 @@ private:
     PlaceholderGuard m_placeholders;
     SandboxSpec m_spec;
     int m_statusPipe = -1; ///< read end: bubblewrap reports the command's pid once the sandbox stands
+    int m_lifeline = -1;   ///< write end: the sandbox ends when it closes (this process died, or cancel)
     QByteArray m_stdout;
     QByteArray m_stderr;
     bool m_truncated = false;

@@ -307,7 +307,7 @@ private Q_SLOTS:
         const Run run = shell(m_project, QStringLiteral("(sleep 31337 &) ; setsid sleep 31338 & echo started"));
         QCOMPARE(run.exitCode, 0);
         QProcess pgrep;
-        pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("sleep 3133[78]")});
+        pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("^sleep 3133[78]")});
         pgrep.waitForFinished();
         QVERIFY2(pgrep.readAllStandardOutput().trimmed().isEmpty(), "a process of the sandbox is still running");
     }
@@ -638,13 +638,34 @@ private Q_SLOTS:
     {
         QProcess process;
         process.setWorkingDirectory(m_project);
-        process.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("run"), QStringLiteral("--"), QStringLiteral("sh"),
-                                                          QStringLiteral("-c"), QStringLiteral("sleep 31339 & sleep 31340")});
+        QFile::remove(m_project + QStringLiteral("/started"));
+        process.start(QStringLiteral(GATEHOUSE_BINARY),
+                      {QStringLiteral("run"), QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                       QStringLiteral("sleep 31339 & touch started; sleep 31340")});
         QVERIFY(process.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("sleep 3134[0]")).isEmpty(), 10000);
+        // Killed once the command runs in its sandbox (not while Gatehouse is still starting it).
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(m_project + QStringLiteral("/started")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("^sleep 3134[0]")).isEmpty(), 10000);
         ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
         QVERIFY(process.waitForFinished());
-        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 313(39|40)")).isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^sleep 313(39|40)")).isEmpty(), 10000);
+    }
+
+    void theSandboxDiesWithGatehouseAtAnyMoment()
+    {
+        // Killed while bubblewrap is still building the sandbox, before its own parent-death
+        // signal is armed: the helper's lifeline takes the sandbox down then.
+        for (int delayMs = 0; delayMs <= 60; delayMs += 4) {
+            QProcess process;
+            process.setWorkingDirectory(m_project);
+            process.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("run"), QStringLiteral("--"), QStringLiteral("sleep"),
+                                                              QStringLiteral("31341")});
+            QVERIFY(process.waitForStarted());
+            QTest::qWait(delayMs);
+            ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+            QVERIFY(process.waitForFinished());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^sleep 31341")).isEmpty(), 10000);
     }
 
     void escapeProneCallsAreRefused()

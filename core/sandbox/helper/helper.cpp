@@ -2,10 +2,11 @@
 // gatehouse-sandbox-helper: the first program inside the sandbox. It starts the loopback bridge
 // to the network proxy (a TCP port on 127.0.0.1 inside the sandbox whose connections it carries
 // to the proxy's Unix socket, bound in from outside), then sets no-new-privs, loads a seccomp
-// filter that refuses the calls a sandboxed command could use to reach out of it, and execs the
+// filter that refuses the calls a sandboxed command could use to reach out of it, and runs the
 // command. The bridge is forked before the filter is loaded (it needs AF_UNIX; the command may
-// not have it) and is made non-dumpable, so the command can neither trace it nor write into its
-// memory through /proc. Small and without Qt on purpose: it runs before every sandboxed command.
+// not have it); it and the supervising helper are non-dumpable, so the command can neither trace
+// them nor write into their memory through /proc. Small and without Qt on purpose: it runs
+// before every sandboxed command.
 //
 // Refused with EPERM: creating AF_UNIX sockets (host sockets bound into the sandbox's view, such
 // as a display, an agent or the proxy's own socket), ptrace and process_vm_readv/writev, mount,
@@ -29,7 +30,12 @@
 // still be replaced), or any mount that fails, stops the command from running (exit 125): the
 // sandbox is built whole or not at all. Hidden paths are hidden where their links point.
 //
-// Usage: gatehouse-sandbox-helper [MOUNTS...] [--proxy-socket PATH --proxy-port PORT] -- COMMAND [ARGS...]
+// The helper stays as the sandbox's first process (its init): it runs the command as its child,
+// reaps orphans, exits with the command's status, and takes the whole sandbox down when the
+// lifeline (a pipe whose other end only Gatehouse holds) closes because Gatehouse died.
+//
+// Usage: gatehouse-sandbox-helper [MOUNTS...] [--proxy-socket PATH --proxy-port PORT] [--lifeline FD]
+//        -- COMMAND [ARGS...]
 #include <seccomp.h>
 
 #include <linux/capability.h>
@@ -47,7 +53,9 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 
 #include <cerrno>
@@ -189,12 +197,6 @@ bool startBridge(const char *socketPath, int port)
         || ::listen(listener, 128) != 0) {
         std::fprintf(stderr, "gatehouse-sandbox-helper: cannot listen on 127.0.0.1:%d for the proxy: %s\n", port,
                      std::strerror(errno));
-        return false;
-    }
-    // Non-dumpable before the fork, so that the bridge is never tamperable, not even for the
-    // moment before it could say so itself; the command's exec makes the helper dumpable again.
-    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot protect the proxy bridge: %s\n", std::strerror(errno));
         return false;
     }
     const pid_t bridge = ::fork();
@@ -351,12 +353,63 @@ bool isMountOption(const char *arg)
            || std::strcmp(arg, "--stand-in-file") == 0 || std::strcmp(arg, "--hide") == 0;
 }
 
+// The command's process: no-new-privs, the seccomp filter, then the command itself.
+[[noreturn]] void execCommand(char **command)
+{
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot set no-new-privs: %s\n", std::strerror(errno));
+        ::_exit(125);
+    }
+    if (!loadFilter()) {
+        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot load the seccomp filter\n");
+        ::_exit(125);
+    }
+    ::execvp(command[0], command);
+    std::fprintf(stderr, "gatehouse-sandbox-helper: cannot run %s: %s\n", command[0], std::strerror(errno));
+    ::_exit(errno == ENOENT ? 127 : 126);
+}
+
+// The sandbox's init: reaps every orphan, ends with the command's status, and ends everything
+// (its exit takes the whole pid namespace along) when Gatehouse's end of the lifeline closes,
+// which covers the moment before bubblewrap's own parent-death signal is armed.
+int superviseCommand(pid_t command, int lifeline)
+{
+    sigset_t children;
+    ::sigemptyset(&children);
+    ::sigaddset(&children, SIGCHLD);
+    const int signals = ::signalfd(-1, &children, SFD_CLOEXEC);
+    if (signals < 0) {
+        ::kill(command, SIGKILL);
+        return 125;
+    }
+    for (;;) {
+        int status = 0;
+        pid_t pid = 0;
+        while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0)
+            if (pid == command)
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        pollfd fds[2] = {{signals, POLLIN, 0}, {lifeline, POLLIN, 0}};
+        if (::poll(fds, lifeline >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+            return 125;
+        if (fds[0].revents & POLLIN) {
+            signalfd_siginfo info;
+            [[maybe_unused]] const ssize_t got = ::read(signals, &info, sizeof info);
+        }
+        if (lifeline >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+            return 137; // Gatehouse is gone: so is the sandbox
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     const char *socketPath = nullptr;
     int port = 0;
+    int lifeline = -1;
     int first = 1;
     while (first + 1 < argc && isMountOption(argv[first]))
         first += 2;
@@ -368,6 +421,9 @@ int main(int argc, char **argv)
         } else if (std::strcmp(argv[first], "--proxy-port") == 0 && first + 1 < argc) {
             port = std::atoi(argv[first + 1]);
             first += 2;
+        } else if (std::strcmp(argv[first], "--lifeline") == 0 && first + 1 < argc) {
+            lifeline = std::atoi(argv[first + 1]);
+            first += 2;
         } else {
             break;
         }
@@ -376,25 +432,35 @@ int main(int argc, char **argv)
         ++first;
     if (first >= argc || (socketPath && (port <= 0 || port > 65535))) {
         std::fprintf(stderr, "gatehouse-sandbox-helper: usage: gatehouse-sandbox-helper [MOUNTS...] [--proxy-socket PATH "
-                             "--proxy-port PORT] -- COMMAND [ARGS...]\n");
+                             "--proxy-port PORT] [--lifeline FD] -- COMMAND [ARGS...]\n");
         return 125;
     }
+    if (lifeline >= 0)
+        ::fcntl(lifeline, F_SETFD, FD_CLOEXEC); // the command does not get it
     mountAll(argc, argv, mountsEnd);
     if (!dropCapabilities()) {
         std::fprintf(stderr, "gatehouse-sandbox-helper: cannot drop its capabilities: %s\n", std::strerror(errno));
         return 125;
     }
+    // Non-dumpable from here on: the supervising init and the bridge run without the seccomp
+    // filter, and the command must not be able to reach into them through /proc. The command's
+    // exec makes its own process dumpable again.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot make itself non-dumpable: %s\n", std::strerror(errno));
+        return 125;
+    }
     if (socketPath && !startBridge(socketPath, port))
         return 125;
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot set no-new-privs: %s\n", std::strerror(errno));
+    sigset_t children;
+    ::sigemptyset(&children);
+    ::sigaddset(&children, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &children, nullptr); // taken through a signalfd by superviseCommand
+    const pid_t command = ::fork();
+    if (command < 0) {
+        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot start the command: %s\n", std::strerror(errno));
         return 125;
     }
-    if (!loadFilter()) {
-        std::fprintf(stderr, "gatehouse-sandbox-helper: cannot load the seccomp filter\n");
-        return 125;
-    }
-    execvp(argv[first], argv + first);
-    std::fprintf(stderr, "gatehouse-sandbox-helper: cannot run %s: %s\n", argv[first], std::strerror(errno));
-    return errno == ENOENT ? 127 : 126;
+    if (command == 0)
+        execCommand(argv + first);
+    return superviseCommand(command, lifeline);
 }

@@ -95,12 +95,12 @@ private Q_SLOTS:
         QSignalSpy finished(&process, &SandboxProcess::finished);
         process.start(m_spec, {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("sleep 41337 & sleep 41338")},
                       SandboxProcess::Channels::Captured);
-        QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("sleep 41338")).isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("^sleep 41338")).isEmpty(), 10000);
         QVERIFY(process.isRunning());
         process.cancel();
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished.at(0).at(0).toInt(), 130);
-        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 4133[78]")).isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^sleep 4133[78]")).isEmpty(), 10000);
     }
 
     void timeoutKillsEverything()
@@ -111,7 +111,7 @@ private Q_SLOTS:
         m_spec.timeoutSeconds = 0;
         QCOMPARE(result.status, 124);
         QVERIFY(result.error.contains(QStringLiteral("1 seconds")));
-        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 413(39|40)")).isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^sleep 413(39|40)")).isEmpty(), 10000);
     }
 
     void destroyingItKillsTheCommand()
@@ -119,9 +119,9 @@ private Q_SLOTS:
         {
             SandboxProcess process;
             process.start(m_spec, {QStringLiteral("sleep"), QStringLiteral("41341")}, SandboxProcess::Channels::Captured);
-            QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("sleep 41341")).isEmpty(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(!pgrep(QStringLiteral("^sleep 41341")).isEmpty(), 10000);
         }
-        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("sleep 41341")).isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^sleep 41341")).isEmpty(), 10000);
     }
 
     void aSandboxThatCannotBeBuiltRunsNothing()
