@@ -42,8 +42,10 @@ ProxyConnection::ProxyConnection(NetworkProxy *proxy, QLocalSocket *client, cons
     connect(m_client, &QLocalSocket::readyRead, this, &ProxyConnection::readClient);
     connect(m_client, &QLocalSocket::bytesWritten, this, &ProxyConnection::pump);
     connect(m_client, &QLocalSocket::disconnected, this, [this] {
-        if (m_state == State::Relaying)
-            pump(); // what the client sent last still goes out before the server side closes
+        if (m_state == State::Relaying) {
+            pump(); // what the client sent last still goes out first; pump() finishes after it
+            return;
+        }
         finish();
     });
     readClient();
@@ -139,6 +141,7 @@ void ProxyConnection::decideTarget()
             refuse(verdict.reason, 403, proxy::SocksReply::NotAllowed);
             return;
         }
+        m_allowReason = verdict.reason;
         allowedTo(verdict.allowedByName);
     });
 }
@@ -175,7 +178,11 @@ void ProxyConnection::connectNext()
         return;
     }
     const QHostAddress address = m_addresses.takeFirst();
-    delete m_upstream;
+    if (m_upstream) {
+        // This may run inside the old socket's own error signal: let it go later.
+        m_upstream->disconnect(this);
+        m_upstream->deleteLater();
+    }
     m_upstream = new QTcpSocket(this);
     m_upstream->setReadBufferSize(bufferLimit);
     connect(m_upstream, &QTcpSocket::connected, this, &ProxyConnection::upstreamConnected);
@@ -203,7 +210,7 @@ void ProxyConnection::connectNext()
 void ProxyConnection::upstreamConnected()
 {
     m_state = State::Relaying;
-    report(true, QStringLiteral("connected"));
+    report(true, m_allowReason);
     if (m_protocol == QStringLiteral("socks5"))
         m_client->write(proxy::socksReply(proxy::SocksReply::Succeeded));
     else if (m_http.connect)
@@ -231,6 +238,13 @@ void ProxyConnection::pump()
         }
         m_upstream->write(chunk);
         m_proxy->addRelayed(chunk.size());
+    }
+    if (m_client->state() == QLocalSocket::UnconnectedState) {
+        // The client has left: finish once all it sent is handed to the server (which may still
+        // be behind), or once the server has gone too.
+        if (m_upstreamDone || (m_buffer.isEmpty() && m_client->bytesAvailable() == 0))
+            finish();
+        return;
     }
     while (m_client->bytesToWrite() < bufferLimit) {
         const QByteArray chunk = m_upstream->read(bufferLimit);

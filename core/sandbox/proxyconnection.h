@@ -55,6 +55,7 @@ private:
     proxy::HttpRequest m_http;
     qint64 m_bodyLeft = -1; ///< plain HTTP: request body bytes still to forward; -1 for tunnels
     QList<QHostAddress> m_addresses;
+    QString m_allowReason; ///< the rule or answer that allowed the host, for the event
     bool m_reported = false;
     bool m_upstreamDone = false;
 };

@@ -102,10 +102,12 @@ Expected<HttpRequest> parseHttpRequest(const QByteArray &data, int *status)
         return fail(QStringLiteral("not an HTTP/1 request line"));
     const QByteArray &method = parts.at(0);
     const QByteArray &target = parts.at(1);
+    if (method.isEmpty())
+        return fail(QStringLiteral("not an HTTP method"));
     for (const char c : method)
         if (!(c >= 'A' && c <= 'Z') && c != '-')
             return fail(QStringLiteral("not an HTTP method"));
-    if (hasControlCharacters(target))
+    if (target.isEmpty() || hasControlCharacters(target) || target.contains('\t'))
         return fail(QStringLiteral("control characters in the request target"));
 
     HttpRequest request;
@@ -190,8 +192,14 @@ Expected<HttpRequest> parseHttpRequest(const QByteArray &data, int *status)
     if (request.target.port != 80)
         head += ':' + QByteArray::number(request.target.port);
     head += "\r\n";
+    // Headers that the Connection header names concern this hop only, too (RFC 9110 7.6.1).
+    QList<QByteArray> connectionNamed;
     for (const auto &[name, value] : std::as_const(headers))
-        if (!hopByHop(name.toLower()))
+        if (name.toLower() == "connection")
+            for (const QByteArray &token : value.split(','))
+                connectionNamed << token.trimmed().toLower();
+    for (const auto &[name, value] : std::as_const(headers))
+        if (!hopByHop(name.toLower()) && !connectionNamed.contains(name.toLower()))
             head += name + ": " + value + "\r\n";
     head += "Connection: close\r\n\r\n";
     request.forwardHead = head;
