@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Usage: check-deb.sh BUILD_DIR
 # Builds the Debian package with CPack and proves that it installs into a clean Debian 13
-# root and starts: apt-get resolves its dependencies there, `gatehouse --version` runs, and
-# the package holds the program, the desktop entry, the metainfo and the icon.
+# root and starts: apt-get resolves its dependencies there, `gatehouse --version` runs, the
+# sandbox self-test finds bubblewrap and the installed helper, and the package holds the
+# program, the helper, the desktop entry, the metainfo and the icon.
 # Needs root (debootstrap, chroot); runs inside the build environment (packaging/devenv.sh).
 set -euo pipefail
 build=$(cd "$1" && pwd -P)
@@ -59,6 +60,15 @@ step "gatehouse --version in the clean root"
 version=$(chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root gatehouse --version)
 echo "  $version"
 case "$version" in gatehouse\ *) ;; *) echo "check-deb: unexpected output" >&2; exit 1 ;; esac
+
+step "gatehouse run --self-test in the clean root"
+# A chroot may not make user namespaces, so the self-test stops there; what it must have found
+# before that is bubblewrap (a dependency) and the installed sandbox helper.
+selftest=$(chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root gatehouse run --self-test || true)
+echo "$selftest" | sed 's/^/  /'
+echo "$selftest" | grep -q '^ok      bubblewrap: /usr/bin/bwrap' || { echo "check-deb: bubblewrap not found" >&2; exit 1; }
+echo "$selftest" | grep -q '^ok      sandbox helper: /usr/libexec/gatehouse/gatehouse-sandbox-helper' \
+    || { echo "check-deb: the installed sandbox helper is not found" >&2; exit 1; }
 
 step "the package's files"
 listing=$(chroot "$root" dpkg -L gatehouse)

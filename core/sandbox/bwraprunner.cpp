@@ -83,7 +83,8 @@ BwrapRunner::SelfTest BwrapRunner::selfTest()
         test.reason = QStringLiteral("bubblewrap cannot create namespaces here: %1")
                           .arg(QString::fromUtf8(probe.readAll()).trimmed());
         test.fix = QStringLiteral("allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or "
-                                  "kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu)");
+                                  "kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu); a chroot never has them, a container "
+                                  "only when it allows them");
         return test;
     }
     test.ok = true;
@@ -98,16 +99,16 @@ QList<BwrapRunner::Check> BwrapRunner::checkAll()
                    test.bwrap.isEmpty() ? test.fix : QString()});
     if (test.bwrap.isEmpty())
         return checks;
-    checks.append({QStringLiteral("unprivileged namespaces"), test.ok, test.ok ? QStringLiteral("bubblewrap can create them") : test.reason,
-                   test.fix});
-    if (!test.ok)
-        return checks;
     const QString helper = helperProgram();
     checks.append({QStringLiteral("sandbox helper"), !helper.isEmpty(),
                    helper.isEmpty() ? QStringLiteral("gatehouse-sandbox-helper was not found next to gatehouse or in its libexec folder")
                                     : helper,
                    QStringLiteral("reinstall Gatehouse, or name the helper in GATEHOUSE_SANDBOX_HELPER")});
     if (helper.isEmpty())
+        return checks;
+    checks.append({QStringLiteral("unprivileged namespaces"), test.ok, test.ok ? QStringLiteral("bubblewrap can create them") : test.reason,
+                   test.fix});
+    if (!test.ok)
         return checks;
     // A whole sandbox: the helper's mounts (a stand-in for every protected entry of an empty
     // folder), the capabilities dropped and the seccomp filter loaded.

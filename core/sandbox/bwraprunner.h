@@ -38,8 +38,8 @@ public:
         QString detail; ///< what was found, or why it failed
         QString fix;
     };
-    /// Everything a sandboxed command needs, checked in order (bubblewrap, namespaces, the
-    /// helper, then a whole sandboxed `true` with the seccomp filter and stand-ins); stops at the
+    /// Everything a sandboxed command needs, checked in order (bubblewrap, the helper,
+    /// namespaces, then a whole sandboxed `true` with the seccomp filter and stand-ins); stops at the
     /// first failure. For `gatehouse run --self-test`. Runs an event loop.
     static QList<Check> checkAll();
 
