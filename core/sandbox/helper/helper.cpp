@@ -9,9 +9,10 @@
 // before every sandboxed command.
 //
 // Refused with EPERM: creating AF_UNIX sockets (host sockets bound into the sandbox's view, such
-// as a display, an agent or the proxy's own socket), ptrace and process_vm_readv/writev, mount,
-// umount2, pivot_root, chroot, unshare, setns, clone with any CLONE_NEW* flag (new namespaces),
-// bpf, perf_event_open, keyctl, add_key, request_key, userfaultfd, io_uring_setup/enter/register
+// as a display, an agent or the proxy's own socket) and socketpair of other families, ptrace and
+// process_vm_readv/writev, mount, umount2, pivot_root, chroot, fsopen, fsmount, move_mount,
+// open_tree, unshare, setns, clone with any CLONE_NEW* flag (new namespaces), bpf,
+// perf_event_open, keyctl, add_key, request_key, userfaultfd, io_uring_setup/enter/register
 // (io_uring does file operations seccomp cannot see), kexec_load, kexec_file_load, init_module,
 // finit_module, delete_module, open_by_handle_at, name_to_handle_at, and ioctl TIOCSTI/TIOCLINUX
 // (typing into the terminal). clone3 gets ENOSYS, so that the C library falls back to clone,

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// What the `gatehouse run` tests share: running the program on a project, and a loopback HTTP
+// server that the sandboxed commands reach through the proxy.
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QTcpServer>
+
+class QTcpSocket;
+
+namespace gatehouse::test {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/// `gatehouse run OPTIONS -- COMMAND` in @p project; the event loop runs meanwhile, so servers
+/// of the test answer the sandboxed command.
+Run sandboxed(const QString &project, const QStringList &command, const QStringList &options = {},
+              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+/// The same with `sh -c SCRIPT`.
+Run shell(const QString &project, const QString &script, const QStringList &options = {});
+/// A file's bytes, or "<missing>".
+QByteArray contents(const QString &path);
+/// `--allow-domain HOST`.
+QStringList allow(const QString &host);
+/// The process ids whose command line matches @p pattern (pgrep -f).
+QByteArray pgrep(const QString &pattern);
+/// This test program copied into @p project (under @p name), to run as a child inside the
+/// sandbox: the build folder may lie in the host's /tmp, which the sandbox replaces by its own.
+QString childProgram(const QString &project, const QString &name);
+
+/// A plain HTTP server on loopback that answers every request with its body and remembers what
+/// it was asked; it answers only while the event loop runs.
+class TinyHttpServer final : public QObject
+{
+public:
+    explicit TinyHttpServer(QByteArray body);
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    quint16 port() const { return m_server.serverPort(); }
+
+    int connections = 0;
+    QList<QByteArray> requests;
+
+private:
+    QTcpServer m_server;
+    QByteArray m_body;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+} // namespace gatehouse::test
