@@ -8,7 +8,9 @@
 #include "shell/syntax.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSet>
+#include <QVarLengthArray>
 
 #include <optional>
 
@@ -161,6 +163,39 @@ bool isDeviceSink(const QString &path)
            || path.startsWith(u"/dev/fd/"_s);
 }
 
+// Devices that reading gives nothing of anyone's: no data, random bytes, or the command's own input.
+bool isHarmlessInput(const QString &path)
+{
+    return path == u"/dev/null"_s || path == u"/dev/zero"_s || path == u"/dev/urandom"_s || path == u"/dev/random"_s
+           || path == u"/dev/stdin"_s || path == u"/dev/tty"_s || path.startsWith(u"/dev/fd/"_s);
+}
+
+// bash opens a connection for /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT itself.
+bool isNetworkPath(const QString &path)
+{
+    return path.startsWith(u"/dev/tcp/"_s) || path.startsWith(u"/dev/udp/"_s);
+}
+
+// Whether git started in @p folder (canonical) may work on a repository other than the
+// project's own: @p folder is outside the project, or it or a folder between it and the project
+// holds a .git of its own or is laid out like a bare repository (HEAD with objects, refs or
+// config). A project can commit such a folder, whose config (core.fsmonitor, core.pager...)
+// makes git run programs.
+bool mayFindOtherRepository(const QString &folder, const QString &project)
+{
+    if (!isInside(folder, project))
+        return true;
+    for (QString current = folder; current.size() > project.size(); current = current.left(current.lastIndexOf(u'/'))) {
+        if (QFileInfo::exists(current + u"/.git"_s))
+            return true;
+        if (QFileInfo::exists(current + u"/HEAD"_s)
+            && (QFileInfo::exists(current + u"/objects"_s) || QFileInfo::exists(current + u"/refs"_s)
+                || QFileInfo::exists(current + u"/config"_s)))
+            return true;
+    }
+    return false;
+}
+
 bool isOutput(const QString &op)
 {
     return op == u">"_s || op == u">>"_s || op == u">|"_s || op == u"&>"_s || op == u"&>>"_s || op == u"<>"_s || op == u">&"_s;
@@ -253,6 +288,12 @@ Decision Engine::decideBash(const ToolCall &call) const
     for (const CommandState *state : std::as_const(byEnd))
         descriptions << state->description;
     decision.description = shell::describeCommands(descriptions);
+    {
+        QVarLengthArray<const NormalisedCommand *, 32> normalised;
+        for (const CommandState &state : std::as_const(commands))
+            normalised.append(&state.normalised);
+        risks << shell::lineRisks(parsed, std::span(normalised.constData(), std::size_t(normalised.size())));
+    }
 
     const auto finishWith = [&](Verdict verdict, Source source, const QString &reason, const RuleEntry *rule = nullptr) {
         decision.verdict = verdict;
@@ -340,19 +381,63 @@ Decision Engine::decideBash(const ToolCall &call) const
             state.allowed = true;
             continue;
         }
-        if (name == u"git"_s && folders.leftWorkspace)
-            risks << Risk{u"cd-git"_s, u"git runs after a cd out of the project, where another repository's hooks and "
-                                       u"configuration apply"_s,
-                          true};
-        for (qsizetype i = 0; i < n.gitGlobalOptions.size(); ++i)
-            if (n.gitGlobalOptions[i] == u"-C"_s && i + 1 < n.gitGlobalOptions.size()) {
-                Word target;
-                target.text = n.gitGlobalOptions[i + 1];
-                target.raw = target.text;
-                const QList<ResolvedPath> paths = pathsOf(target, folders, home, m_policy.projectDir());
-                if (paths.isEmpty() || std::any_of(paths.begin(), paths.end(), [&](const ResolvedPath &p) { return !inWritable(p); }))
-                    risks << Risk{u"cd-git"_s, u"git -C works in a folder outside the project"_s, true};
+        if (name == u"git"_s) {
+            bool outside = folders.leftWorkspace; // said once, as cd-git
+            if (folders.leftWorkspace)
+                risks << Risk{u"cd-git"_s, u"git runs after a cd out of the project, where another repository's hooks and "
+                                           u"configuration apply"_s,
+                              true};
+            // Where git starts: the working folder, moved by env -C and by each git -C in turn.
+            QStringList moves;
+            for (qsizetype i = 0; i < n.envOptions.size(); ++i) {
+                const QString &option = n.envOptions[i];
+                if ((option == u"-C"_s || option == u"--chdir"_s) && i + 1 < n.envOptions.size())
+                    moves << n.envOptions[++i];
+                else if (option.startsWith(u"--chdir="_s))
+                    moves << option.mid(8);
+                else if (option.startsWith(u"-C"_s))
+                    moves << option.mid(2);
+                else if (!option.startsWith(u"--"_s) && option.startsWith(u'-') && option.contains(u'C'))
+                    moves << QString(); // a form this does not follow: decided at run time
             }
+            for (qsizetype i = 0; i + 1 < n.gitGlobalOptions.size(); ++i)
+                if (n.gitGlobalOptions[i] == u"-C"_s)
+                    moves << n.gitGlobalOptions[++i];
+            WorkingFolders start = folders;
+            for (const QString &move : std::as_const(moves)) {
+                if (start.unknown)
+                    break;
+                Word target;
+                target.text = move;
+                target.raw = target.text;
+                const QList<ResolvedPath> paths = pathsOf(target, start, home, m_policy.projectDir());
+                start.unknown = paths.isEmpty();
+                start.candidates.clear();
+                for (const ResolvedPath &path : paths) {
+                    start.candidates << path.canonical;
+                    if (!inWritable(path) && !outside) {
+                        risks << Risk{u"cd-git"_s, u"git -C (or env -C) makes git work in a folder outside the project"_s, true};
+                        outside = true;
+                    }
+                }
+            }
+            if (outside) {
+                // cd-git says it
+            } else if (start.unknown) {
+                risks << Risk{u"other-repository"_s, u"git runs in a folder decided at run time, whose repository and its "
+                                                     u"configuration cannot be known"_s,
+                              true};
+            } else {
+                for (const QString &folder : std::as_const(start.candidates))
+                    if (folder != m_policy.projectDir() && mayFindOtherRepository(folder, m_policy.projectDir())) {
+                        risks << Risk{u"other-repository"_s,
+                                      u"git runs in %1, which is not an ordinary folder of the project: git may use "
+                                      u"another repository there, whose configuration can make it run programs"_s.arg(folder),
+                                      true};
+                        break;
+                    }
+            }
+        }
 
         // Removals aimed at critical paths (never contained: the person must see them), behind
         // sudo too.
@@ -406,6 +491,8 @@ Decision Engine::decideBash(const ToolCall &call) const
             // "< <(cmd)": a pipe from a command that is checked on its own.
             if (redirection.target.has(WordFeature::ProcessSubstitution))
                 continue;
+            if (redirection.target.isStatic() && !output && isHarmlessInput(redirection.target.text))
+                continue;
             const QList<ResolvedPath> paths = pathsOf(redirection.target, folders, home, m_policy.projectDir());
             if (paths.isEmpty()) {
                 risks << Risk{output ? u"redirect-dynamic"_s : u"read-dynamic"_s,
@@ -417,13 +504,18 @@ Decision Engine::decideBash(const ToolCall &call) const
                 continue;
             }
             for (const ResolvedPath &path : paths) {
+                if (isNetworkPath(path.lexical)) {
+                    risks << Risk{u"network"_s, u"the redirection %1 %2 connects to another host"_s.arg(op, path.lexical), true};
+                    continue;
+                }
                 if (const RuleEntry *deny = matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, output)) {
                     readDeny = deny;
                     readDenyPath = path.lexical;
                 }
                 if (!output) {
-                    if (!inWorkspace(path.lexical, path.canonical))
-                        state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(path.lexical);
+                    // The shell reads it for the command, whatever rule allows the command.
+                    if (!inWorkspace(path.lexical, path.canonical) && !isHarmlessInput(path.canonical))
+                        risks << Risk{u"read-outside"_s, u"it reads %1, outside the project"_s.arg(path.lexical), true};
                     continue;
                 }
                 state.writesFiles = true;

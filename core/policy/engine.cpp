@@ -437,6 +437,9 @@ Decision Engine::decideMcp(const ToolCall &call) const
     const QString server = rest.left(split);
     const QString tool = rest.mid(split + 2);
     const QString description = QStringLiteral("calls the tool \"%1\" of the MCP server \"%2\"").arg(tool, server);
+    // "mcp__a___b" may be server "a" with tool "_b" or server "a_" with tool "b": a rule for
+    // one server must not allow a tool of the other.
+    const bool ambiguous = server.startsWith(u'_') || server.endsWith(u'_') || tool.startsWith(u'_') || tool.endsWith(u'_');
 
     // A server-wide rule "mcp__a" covers "mcp__a__x". Names are ambiguous when a server's name
     // itself contains "__" ("mcp__a__b__c" may be server "a__b"): such a name meets a
@@ -457,10 +460,19 @@ Decision Engine::decideMcp(const ToolCall &call) const
         if (matches(entry.rule, false))
             return make(Verdict::Ask, Source::Default, QStringLiteral("asks because of %1").arg(entry.rule.text), description, &entry);
     for (const RuleEntry &entry : m_allow)
-        if (matches(entry.rule, true))
+        if (matches(entry.rule, true) && (!ambiguous || entry.rule.tool == call.tool))
             return make(Verdict::Allow, Source::Default, QStringLiteral("allowed by %1").arg(entry.rule.text), description, &entry);
     if (m_policy.mode() == Mode::BypassPermissions)
         return make(Verdict::Allow, Source::Mode, QStringLiteral("bypassPermissions mode"), description);
+    if (ambiguous) {
+        Decision decision = make(Verdict::Ask, Source::Risk,
+                                 QStringLiteral("\"%1\" does not tell its server from its tool (underscores around "
+                                                "the \"__\" that separates them), so no server-wide rule allows it")
+                                     .arg(call.tool),
+                                 description);
+        decision.risks << QStringLiteral("ambiguous-mcp-name");
+        return decision;
+    }
     return make(Verdict::Ask, Source::Default, QStringLiteral("no rule allows this MCP tool"), description);
 }
 

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <span>
+
 /// What Gatehouse knows about commands: how to normalise a simple command before rules see it,
 /// which commands only read (and which of their arguments are files), and which risks a
 /// command carries that no allow rule can answer (SECURITY-MODEL.md section 4, steps 3 and 5).
@@ -76,6 +78,13 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command);
 /// interpreters given code, programs that run programs, variables that change what runs,
 /// network tools. (Redirections, removals and cd are judged by the policy, which knows the folders.)
 QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &source);
+
+/// Risks of the command line as a whole (section 4, step 5): arithmetic that evaluates a value
+/// the line did not set to a number (an array subscript in such a value runs commands),
+/// ${x@P} and the other transformations that may run code, and variables that change what
+/// runs set by for, read, printf -v, mapfile, getopts, declare and friends, coproc, unset or
+/// ${NAME=value}. @p commands are the normalised parsed.commands, in the same order.
+QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedCommand *const> commands);
 
 /// Characters that hide what runs: NUL and control characters, bidirectional overrides,
 /// zero-width characters, and $IFS tricks.

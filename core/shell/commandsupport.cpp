@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/commandsupport_p.h"
+#include "shell/options_p.h"
 
 namespace gatehouse::shell::detail {
 
@@ -161,7 +162,71 @@ bool isSafeSedScript(const QString &script)
 bool isSafeAwkProgram(const QString &program)
 {
     return !program.contains(u"system"_s) && !program.contains(u'|') && !program.contains(u"getline"_s)
-           && !program.contains(u'>') && !program.contains(u"close("_s) && !program.contains(u"fflush"_s);
+           && !program.contains(u'>') && !program.contains(u"close("_s) && !program.contains(u"fflush"_s)
+           && !program.contains(u'@');
+}
+
+SedUse sedUse(const QList<Word> &args)
+{
+    SedUse use;
+    const OptionTable *table = optionTableFor(u"sed"_s);
+    const ParsedArgs parsed = parseOptions(args, *table);
+    if (!parsed.problem.isEmpty()) {
+        use.problem = u"sed %1"_s.arg(parsed.problem);
+        return use;
+    }
+    const ParsedOption *file = parsed.find(u"file");
+    use.scriptFromFile = file != nullptr;
+    use.scripts = parsed.values(u"expression");
+    use.files = parsed.operands;
+    if (use.scripts.isEmpty() && !file && !use.files.isEmpty())
+        use.scripts << use.files.takeFirst();
+    if (const ParsedOption *inPlace = parsed.find(u"in-place")) {
+        use.inPlace = true;
+        use.problem = u"sed %1 edits files in place"_s.arg(inPlace->shown());
+    } else if (file) {
+        use.problem = u"sed %1 runs a script from a file, which cannot be checked"_s.arg(file->shown());
+    } else if (use.scripts.isEmpty()) {
+        use.problem = u"sed without a script"_s;
+    }
+    return use;
+}
+
+AwkUse awkUse(const QList<Word> &args)
+{
+    AwkUse use;
+    const ParsedArgs parsed = parseOptions(args, *optionTableFor(u"awk"_s));
+    if (!parsed.problem.isEmpty()) {
+        use.problem = u"awk %1"_s.arg(parsed.problem);
+        return use;
+    }
+    for (const ParsedOption &option : parsed.options) {
+        static const QSet<QString> fromFile = setOf({u"file", u"exec", u"include", u"load"});
+        static const QSet<QString> unchecked = setOf({u"source", u"W", u"debug"});
+        static const QSet<QString> writes = setOf({u"dump-variables", u"pretty-print", u"profile"});
+        if (fromFile.contains(option.key)) {
+            use.unchecked = true;
+            use.problem = u"awk %1 runs a program or loads code from a file, which cannot be checked"_s.arg(option.shown());
+        } else if (unchecked.contains(option.key)) {
+            use.unchecked = true;
+            use.problem = u"awk %1 gives it a program or commands that are not checked"_s.arg(option.shown());
+        } else if (writes.contains(option.key)) {
+            use.problem = u"awk %1 writes a file"_s.arg(option.shown());
+        }
+        if (!use.problem.isEmpty())
+            return use;
+    }
+    QList<Word> operands = parsed.operands;
+    if (operands.isEmpty()) {
+        use.problem = u"awk without a program"_s;
+        return use;
+    }
+    use.program = operands.takeFirst();
+    use.hasProgram = true;
+    for (const Word &word : std::as_const(operands))
+        if (!looksLikeAssignment(word.text))
+            use.files << word;
+    return use;
 }
 
 } // namespace gatehouse::shell::detail

@@ -26,7 +26,31 @@ bool hasOption(const QList<Word> &args, std::initializer_list<const char16_t *> 
 bool hasShortFlag(const QList<Word> &args, QChar letter);
 /// A sed script that only prints and edits the stream (no w/W/e/r/R, no s///w or s///e).
 bool isSafeSedScript(const QString &script);
-/// An awk program without system(), pipes, getline or output redirection.
+/// An awk program without system(), pipes, getline, output redirection or gawk's @include/@load.
 bool isSafeAwkProgram(const QString &program);
+
+/// How a sed command line is read: its scripts (the -e/--expression values, else the first
+/// operand) and the files it reads, or why it cannot be checked.
+struct SedUse
+{
+    QList<Word> scripts;
+    QList<Word> files;
+    bool inPlace = false;   ///< -i/--in-place (however abbreviated): it edits the files
+    bool scriptFromFile = false; ///< -f/--file: a script this cannot see
+    QString problem;        ///< an unknown option, a script from a file (-f/--file): for a person
+};
+SedUse sedUse(const QList<Word> &args);
+
+/// How an awk command line is read: its program (the first operand) and the files it reads, or
+/// why it cannot be checked (a program from a file, -W, options that write or load code).
+struct AwkUse
+{
+    Word program;
+    bool hasProgram = false;
+    bool unchecked = false; ///< a program it runs is not on the command line (-f, -e, -W exec...)
+    QList<Word> files;
+    QString problem;
+};
+AwkUse awkUse(const QList<Word> &args);
 
 } // namespace gatehouse::shell::detail

@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace gatehouse::shell {
 namespace {
 
@@ -176,7 +178,19 @@ QString describeCommand(const NormalisedCommand &command, const SimpleCommand &s
         text = u"searches for %1%2"_s.arg(files.first().text,
                                           files.size() > 1 ? u" in "_s + list(files.mid(1)) : QString());
     } else if (name == u"find"_s) {
-        text = u"finds files"_s;
+        const auto has = [&args](std::initializer_list<const char16_t *> actions) {
+            return std::any_of(args.begin(), args.end(), [&actions](const Word &word) {
+                return std::any_of(actions.begin(), actions.end(), [&word](const char16_t *a) { return word.text == QStringView(a); });
+            });
+        };
+        QStringList actions;
+        if (has({u"-delete"}))
+            actions << u"deletes them"_s;
+        if (has({u"-exec", u"-execdir", u"-ok", u"-okdir"}))
+            actions << u"runs a command on each"_s;
+        if (has({u"-fprint", u"-fprint0", u"-fprintf", u"-fls"}))
+            actions << u"writes the list to a file"_s;
+        text = actions.isEmpty() ? u"finds files"_s : u"finds files and "_s + actions.join(u" and "_s);
     } else if ((name == u"npm"_s || name == u"pnpm"_s || name == u"yarn"_s || name == u"bun"_s) && !files.isEmpty()) {
         const QString sub = files.first().text;
         if ((sub == u"run"_s || sub == u"run-script"_s) && files.size() > 1)

@@ -186,6 +186,7 @@ bool Parser::parseList(const Scope &scope, std::initializer_list<const char16_t 
         if (stop)
             break;
         const qsizetype first = m_result.commands.size();
+        const qsizetype firstArithmetic = m_result.arithmetic.size();
         parseAndOr(scope);
         any = true;
         skipBlanks();
@@ -194,6 +195,7 @@ bool Parser::parseList(const Scope &scope, std::initializer_list<const char16_t 
             m_result.constructs |= static_cast<std::uint32_t>(Construct::Background);
             for (qsizetype i = first; i < m_result.commands.size(); ++i)
                 m_result.commands[i].background = true;
+            markArithmetic(firstArithmetic, false, true);
             continue;
         }
         if (peek() == u';' && peek(1) != u';' && peek(1) != u'&') {
@@ -248,6 +250,7 @@ void Parser::parsePipeline(const Scope &scope)
         negated = true;
     }
     const qsizetype first = m_result.commands.size();
+    const qsizetype firstArithmetic = m_result.arithmetic.size();
     int elements = 1;
     parseCommand(scope);
     while (true) {
@@ -267,6 +270,7 @@ void Parser::parsePipeline(const Scope &scope)
         m_result.constructs |= static_cast<std::uint32_t>(Construct::Pipeline);
         for (qsizetype i = first; i < m_result.commands.size(); ++i)
             m_result.commands[i].inPipeline = true;
+        markArithmetic(firstArithmetic, true, false);
     }
     if (negated)
         for (qsizetype i = first; i < m_result.commands.size(); ++i)
@@ -286,7 +290,7 @@ void Parser::parseCommand(const Scope &scope)
         return;
     }
     if (c == u'(' && peek(1) == u'(') {
-        parseArithmeticCommand();
+        parseArithmeticCommand(scope);
         parseTrailingRedirections(scope);
     } else if (c == u'(') {
         ++m_pos;
@@ -348,8 +352,18 @@ void Parser::parseCommand(const Scope &scope)
         m_pos = end;
         skipBlanks();
         const bool named = end > save && (atReserved(u"{") || peek() == u'(');
-        if (!named)
+        if (!named) {
             m_pos = save;
+        } else {
+            // The coprocess's file descriptors go into the array NAME.
+            VariableBinding binding;
+            binding.how = VariableBinding::How::Coprocess;
+            binding.name = m_text.mid(save, end - save);
+            binding.offset = int(save);
+            binding.nesting = scope.nesting;
+            binding.scopeEnd = int(m_text.size());
+            m_result.bindings << binding;
+        }
         parseCommand(inner(scope));
     } else if (atAnyReserved({u"then", u"elif", u"else", u"fi", u"do", u"done", u"esac", u"}", u"in"})) {
         fail(u"unexpected \"%1\""_s.arg(peekToken()));
@@ -420,8 +434,10 @@ void Parser::parseFor(const Scope &scope, QStringView keyword)
     m_pos += keyword.size();
     skipBlanks();
     const Scope s = inner(scope);
+    qsizetype header = -1;
+    qsizetype loopVariable = -1;
     if (keyword == u"for" && lookingAt(u"((")) {
-        parseArithmeticText(); // for ((i=0; i<n; i++))
+        header = parseArithmeticText(scope, true); // for ((i=0; i<n; i++))
         skipBlanks();
         if (peek() == u';')
             ++m_pos;
@@ -431,15 +447,21 @@ void Parser::parseFor(const Scope &scope, QStringView keyword)
             ++m_pos;
         if (m_pos == nameStart || !isNameStart(m_text[nameStart]))
             fail(u"\"%1\" needs a variable name"_s.arg(keyword.toString()));
+        VariableBinding variable;
+        variable.how = keyword == u"for" ? VariableBinding::How::For : VariableBinding::How::Select;
+        variable.name = m_text.mid(nameStart, m_pos - nameStart);
+        variable.offset = int(nameStart);
+        variable.nesting = scope.nesting;
         skipNewlines(scope);
         if (atReserved(u"in")) {
             m_pos += 2;
+            variable.hasList = true;
             // The words of the list (their substitutions are parsed as they are read).
             while (true) {
                 skipBlanks();
                 if (atEnd() || peek() == u';' || peek() == u'\n')
                     break;
-                readWord(s);
+                variable.words << readWord(s);
             }
             if (peek() == u';' || peek() == u'\n') {
                 if (peek() == u'\n')
@@ -450,11 +472,17 @@ void Parser::parseFor(const Scope &scope, QStringView keyword)
         } else if (peek() == u';') {
             ++m_pos;
         }
+        loopVariable = m_result.bindings.size();
+        m_result.bindings << variable;
     }
     skipNewlines(scope);
     expectReserved(u"do", "in the loop");
     parseList(s, {u"done"});
     expectReserved(u"done", "to end the loop");
+    if (header >= 0)
+        m_result.arithmetic[header].scopeEnd = int(m_pos);
+    if (loopVariable >= 0)
+        m_result.bindings[loopVariable].scopeEnd = int(m_pos);
     parseTrailingRedirections(scope);
 }
 
@@ -512,6 +540,7 @@ void Parser::parseConditional(const Scope &scope)
     const qsizetype start = m_pos;
     m_pos += 2;
     const Scope s = inner(scope);
+    QList<Word> words;
     while (true) {
         skipBlanks();
         if (atEnd())
@@ -536,18 +565,50 @@ void Parser::parseConditional(const Scope &scope)
             ++m_pos; // grouping, comparison, negation, or a | of a regular expression
             continue;
         }
-        readWord(s, true);
+        words << readWord(s, true);
     }
-    m_result.arithmetic << m_text.mid(start, m_pos - start);
+    // The operands of arithmetic comparisons are evaluated as arithmetic, and -v evaluates the
+    // subscript of the name it tests.
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const QString &op = words[i].raw;
+        if (op == u"-eq"_s || op == u"-ne"_s || op == u"-lt"_s || op == u"-le"_s || op == u"-gt"_s || op == u"-ge"_s) {
+            if (i > 0)
+                recordArithmetic(Arithmetic::Kind::Operand, words[i - 1].raw, words[i - 1].offset, s);
+            if (i + 1 < words.size())
+                recordArithmetic(Arithmetic::Kind::Operand, words[i + 1].raw, words[i + 1].offset, s);
+        } else if (op == u"-v"_s && i + 1 < words.size()) {
+            const Word &operand = words[i + 1];
+            recordArithmetic(Arithmetic::Kind::VariableTest, operand.isStatic() ? operand.text : operand.raw, operand.offset, s);
+        }
+    }
 }
 
-void Parser::parseArithmeticCommand()
+void Parser::parseArithmeticCommand(const Scope &scope)
 {
     m_result.constructs |= static_cast<std::uint32_t>(Construct::ArithmeticCommand);
-    parseArithmeticText();
+    parseArithmeticText(scope, true);
 }
 
-void Parser::parseArithmeticText()
+qsizetype Parser::recordArithmetic(Arithmetic::Kind kind, const QString &text, qsizetype offset, const Scope &scope)
+{
+    Arithmetic arithmetic;
+    arithmetic.kind = kind;
+    arithmetic.text = text;
+    arithmetic.offset = int(offset);
+    arithmetic.nesting = scope.nesting;
+    m_result.arithmetic << arithmetic;
+    return m_result.arithmetic.size() - 1;
+}
+
+void Parser::markArithmetic(qsizetype first, bool pipeline, bool background)
+{
+    for (qsizetype i = first; i < m_result.arithmetic.size(); ++i) {
+        m_result.arithmetic[i].inPipeline |= pipeline;
+        m_result.arithmetic[i].background |= background;
+    }
+}
+
+qsizetype Parser::parseArithmeticText(const Scope &scope, bool fromCommand)
 {
     const qsizetype start = m_pos;
     m_pos += 2;
@@ -571,13 +632,46 @@ void Parser::parseArithmeticText()
             ++m_pos;
         } else if (c == u'$' || c == u'`' || c == u'"' || c == u'\'' || c == u'\\') {
             QString ignored;
-            readWordPart(scratch, ignored, Scope{CommandContext::TopLevel, 1, false}, false);
+            readWordPart(scratch, ignored, inner(scope), false);
         } else {
             ++m_pos;
         }
     }
-    m_result.arithmetic << m_text.mid(bodyStart, m_pos - bodyStart);
+    // Recorded after what is nested in it, like commands.
+    const qsizetype index = recordArithmetic(Arithmetic::Kind::Expression, m_text.mid(bodyStart, m_pos - bodyStart), start, scope);
+    m_result.arithmetic[index].fromCommand = fromCommand;
     m_pos += 2;
+    return index;
+}
+
+void Parser::parseBracketArithmetic(const Scope &scope)
+{
+    const qsizetype start = m_pos;
+    m_pos += 2; // $[
+    int depth = 0;
+    Word scratch;
+    const qsizetype bodyStart = m_pos;
+    while (true) {
+        if (atEnd())
+            failAt(u"\"$[\" is not closed with \"]\""_s, start);
+        const QChar c = peek();
+        if (c == u'[') {
+            ++depth;
+            ++m_pos;
+        } else if (c == u']') {
+            if (depth == 0)
+                break;
+            --depth;
+            ++m_pos;
+        } else if (c == u'$' || c == u'`' || c == u'"' || c == u'\'' || c == u'\\') {
+            QString ignored;
+            readWordPart(scratch, ignored, inner(scope), false);
+        } else {
+            ++m_pos;
+        }
+    }
+    recordArithmetic(Arithmetic::Kind::Expression, m_text.mid(bodyStart, m_pos - bodyStart), start, scope);
+    ++m_pos;
 }
 
 void Parser::parseSimpleCommand(const Scope &scope)

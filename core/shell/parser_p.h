@@ -139,10 +139,27 @@ private:
 
     void parseConditional(const Scope &scope);
 
-    void parseArithmeticCommand();
+    void parseArithmeticCommand(const Scope &scope);
 
-    // "((" ... "))" at the current position; substitutions inside are parsed.
-    void parseArithmeticText();
+    // "((" ... "))" at the current position; substitutions inside are parsed. Returns the index
+    // of its entry in m_result.arithmetic.
+    qsizetype parseArithmeticText(const Scope &scope, bool fromCommand);
+
+    // "$[" ... "]" (bash's old form of $((...))) at the current position.
+    void parseBracketArithmetic(const Scope &scope);
+
+    qsizetype recordArithmetic(Arithmetic::Kind kind, const QString &text, qsizetype offset, const Scope &scope);
+
+    // The arithmetic and transformations inside the braces of ${...}: subscripts, substring
+    // offsets and lengths, ${x@OP}.
+    void recordParameterOperators(const QString &body, qsizetype offset, const Scope &scope);
+
+    // Marks what was recorded from index @p first of arithmetic on as part of a pipeline or
+    // of a background job.
+    void markArithmetic(qsizetype first, bool pipeline, bool background);
+
+    // Appends what a nested parser (backticks, here-documents) recorded, moved by @p offset.
+    void mergeNested(const Parser &sub, qsizetype offset);
 
     // ------------------------------------------------------------------ simple commands
     void parseSimpleCommand(const Scope &scope);

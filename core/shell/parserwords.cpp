@@ -163,7 +163,7 @@ void Parser::readDoubleQuoted(Word &word, QString &text, const Scope &scope)
             }
             continue;
         }
-        if (c == u'$' && (peek(1) == u'(' || peek(1) == u'{' || isNameStart(peek(1)) || peek(1).isDigit()
+        if (c == u'$' && (peek(1) == u'(' || peek(1) == u'{' || peek(1) == u'[' || isNameStart(peek(1)) || peek(1).isDigit()
                           || QStringView(u"@*#?-$!").contains(peek(1)))) {
             readDollarOrBacktick(word, text, scope);
             continue;
@@ -278,7 +278,10 @@ void Parser::readDollarOrBacktick(Word &word, QString &text, const Scope &scope)
     } else if (peek(1) == u'(' && peek(2) == u'(') {
         m_pos += 1;
         set(word, WordFeature::ArithmeticExpansion);
-        parseArithmeticText();
+        parseArithmeticText(scope, false);
+    } else if (peek(1) == u'[') {
+        set(word, WordFeature::ArithmeticExpansion);
+        parseBracketArithmetic(scope);
     } else if (peek(1) == u'(') {
         m_pos += 2;
         set(word, WordFeature::CommandSubstitution);
@@ -332,10 +335,58 @@ void Parser::readBraceExpansion(Word &word, const Scope &scope)
     }
     word.features |= inside.features & (static_cast<std::uint32_t>(WordFeature::CommandSubstitution)
                                          | static_cast<std::uint32_t>(WordFeature::ArithmeticExpansion));
-    const QString body = m_text.mid(start + 2, m_pos - start - 3);
-    // Array subscripts are arithmetic, which can run code through substitutions.
-    if (body.contains(u'['))
-        m_result.arithmetic << body;
+    recordParameterOperators(m_text.mid(start + 2, m_pos - start - 3), start, scope);
+}
+
+void Parser::recordParameterOperators(const QString &body, qsizetype offset, const Scope &scope)
+{
+    qsizetype i = 0;
+    const qsizetype n = body.size();
+    if (n > 1 && (body[0] == u'#' || body[0] == u'!'))
+        ++i; // ${#x} (length), ${!x} (indirection)
+    const qsizetype nameStart = i;
+    if (i < n && isNameStart(body[i])) {
+        while (i < n && isNameChar(body[i]))
+            ++i;
+    } else if (i < n && body[i].isDigit()) {
+        while (i < n && body[i].isDigit())
+            ++i;
+    } else if (i < n && QStringView(u"@*#?-$!").contains(body[i])) {
+        ++i;
+    } else {
+        return;
+    }
+    if (i < n && body[i] == u'[') {
+        // The subscript, up to its matching ']'.
+        int depth = 0;
+        qsizetype j = i;
+        for (; j < n; ++j) {
+            if (body[j] == u'[')
+                ++depth;
+            else if (body[j] == u']' && --depth == 0)
+                break;
+        }
+        const QString subscript = body.mid(i + 1, j - i - 1);
+        if (subscript != u"@"_s && subscript != u"*"_s)
+            recordArithmetic(Arithmetic::Kind::Subscript, subscript, offset, scope);
+        i = j + 1;
+    }
+    if (i >= n)
+        return;
+    if (body[i] == u':' && (i + 1 >= n || !QStringView(u"-=?+").contains(body[i + 1]))) {
+        recordArithmetic(Arithmetic::Kind::Substring, body.mid(i + 1), offset, scope);
+    } else if (body[i] == u'@' && i + 1 < n) {
+        m_result.transformations << body;
+    } else if ((body[i] == u'=' || (body[i] == u':' && i + 1 < n && body[i + 1] == u'=')) && isNameStart(body[nameStart])) {
+        // ${NAME=value} and ${NAME:=value} set NAME when it is unset (or empty).
+        VariableBinding binding;
+        binding.how = VariableBinding::How::DefaultValue;
+        binding.name = body.mid(nameStart, i - nameStart).section(u'[', 0, 0);
+        binding.offset = int(offset);
+        binding.nesting = scope.nesting;
+        binding.scopeEnd = int(m_text.size());
+        m_result.bindings << binding;
+    }
 }
 
 void Parser::readBackticks(Word &word, const Scope &scope)
@@ -371,12 +422,28 @@ void Parser::readBackticks(Word &word, const Scope &scope)
         failAt(u"unexpected \"%1\" in a backtick substitution"_s.arg(sub.peekToken()), start);
     if (!sub.m_pending.isEmpty())
         failAt(u"a here-document in a backtick substitution has no body"_s, start);
+    mergeNested(sub, start + 1);
+}
+
+void Parser::mergeNested(const Parser &sub, qsizetype offset)
+{
     for (SimpleCommand command : std::as_const(sub.m_result.commands)) {
-        command.offset += int(start + 1);
+        command.offset += int(offset);
         m_result.commands << command;
     }
     m_result.constructs |= sub.m_result.constructs;
-    m_result.arithmetic << sub.m_result.arithmetic;
+    for (Arithmetic arithmetic : std::as_const(sub.m_result.arithmetic)) {
+        arithmetic.offset += int(offset);
+        if (arithmetic.scopeEnd >= 0)
+            arithmetic.scopeEnd += int(offset);
+        m_result.arithmetic << arithmetic;
+    }
+    for (VariableBinding variable : std::as_const(sub.m_result.bindings)) {
+        variable.offset += int(offset);
+        variable.scopeEnd += int(offset);
+        m_result.bindings << variable;
+    }
+    m_result.transformations << sub.m_result.transformations;
 }
 
 std::optional<Assignment> Parser::tryAssignment(const Scope &scope)
@@ -415,7 +482,9 @@ std::optional<Assignment> Parser::tryAssignment(const Scope &scope)
         // A subscript is arithmetic that can run commands; this parser does not follow them.
         if (subscript.contains(u'$') || subscript.contains(u'`'))
             fail(u"expansions in an array subscript are not supported"_s);
-        m_result.arithmetic << subscript;
+        // "[i]=" or "[i]+=": what is inside the brackets.
+        const qsizetype close = subscript.lastIndexOf(u']');
+        recordArithmetic(Arithmetic::Kind::Subscript, subscript.mid(1, close - 1), subscriptStart, scope);
     }
     m_pos = i + 1;
     if (peek() == u'(') {
@@ -439,6 +508,12 @@ std::optional<Assignment> Parser::tryAssignment(const Scope &scope)
             const Word item = readWord(scope);
             items << item.text;
             assignment.value.features |= item.features;
+            // NAME=([i]=value ...): the subscript is arithmetic too.
+            if (item.raw.startsWith(u'[')) {
+                const qsizetype close = item.raw.indexOf(u"]="_s);
+                recordArithmetic(Arithmetic::Kind::Subscript, close > 0 ? item.raw.mid(1, close - 1) : item.raw,
+                                 item.offset, scope);
+            }
         }
         assignment.value.raw = m_text.mid(start, m_pos - start);
         assignment.value.text = items.join(u' ');
@@ -567,12 +642,7 @@ void Parser::scanForSubstitutions(const QString &text, qsizetype baseOffset, con
             ++sub.m_pos;
         }
     }
-    for (SimpleCommand command : std::as_const(sub.m_result.commands)) {
-        command.offset += int(baseOffset);
-        m_result.commands << command;
-    }
-    m_result.constructs |= sub.m_result.constructs;
-    m_result.arithmetic << sub.m_result.arithmetic;
+    mergeNested(sub, baseOffset);
 }
 
 } // namespace gatehouse::shell::detail

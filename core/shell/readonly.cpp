@@ -1,24 +1,34 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The built-in read-only commands and which of their arguments they read (section 4, step 6).
+// Their words are read as the programs read them (options_p.h): an option this table does not
+// know, or one that writes, runs a program or reads files that cannot be checked, makes the
+// command not read-only; the values of options that name files it reads are checked like its
+// file arguments.
 #include "shell/commands.h"
 #include "shell/commandsupport_p.h"
+#include "shell/options_p.h"
+#include "shell/readonly_p.h"
+
+#include <algorithm>
+#include <iterator>
 
 namespace gatehouse::shell {
 
 using namespace Qt::StringLiterals;
 using namespace detail;
 
-namespace {
+namespace detail {
 
-ReadOnlyUse notReadOnly(const QString &why)
+ReadOnlyUse notReadOnly(const QString &why, QList<Word> files)
 {
     ReadOnlyUse use;
     use.readOnly = false;
     use.whyNot = why;
+    use.files = std::move(files);
     return use;
 }
 
-ReadOnlyUse readOnlyWith(QList<Word> files, bool readsContent = true)
+ReadOnlyUse readOnlyWith(QList<Word> files, bool readsContent)
 {
     ReadOnlyUse use;
     use.readOnly = true;
@@ -27,96 +37,13 @@ ReadOnlyUse readOnlyWith(QList<Word> files, bool readsContent = true)
     return use;
 }
 
-ReadOnlyUse gitReadOnly(const QList<Word> &args)
-{
-    if (args.isEmpty())
-        return notReadOnly(u"git without a subcommand"_s);
-    const QString sub = args.first().text;
-    const QList<Word> rest = args.mid(1);
-    const QList<Word> pos = positional(rest);
-    static const QSet<QString> plain = setOf({u"status", u"shortlog", u"describe", u"rev-parse", u"rev-list", u"ls-files",
-                                              u"ls-tree", u"blame", u"annotate", u"cat-file", u"merge-base", u"name-rev",
-                                              u"count-objects", u"for-each-ref", u"show-ref", u"check-ignore",
-                                              u"check-attr", u"version", u"whatchanged", u"show-branch", u"cherry",
-                                              u"diff-tree", u"diff-files", u"diff-index", u"grep", u"log", u"show", u"diff"});
-    if (plain.contains(sub)) {
-        if (hasOption(rest, {u"--output", u"--ext-diff", u"--no-index", u"-O", u"--open-files-in-pager", u"--textconv"}))
-            return notReadOnly(u"git %1 with an option that writes a file or runs a program"_s.arg(sub));
-        ReadOnlyUse use = readOnlyWith({}, true);
-        // These print file contents from the repository, whatever paths they are given.
-        static const QSet<QString> contentCommands = setOf({u"diff", u"show", u"grep", u"cat-file", u"blame", u"annotate",
-                                                            u"whatchanged", u"diff-tree", u"diff-files", u"diff-index"});
-        const bool patch = hasOption(rest, {u"-p", u"--patch", u"-u", u"-L", u"--word-diff", u"--full-diff"}) || hasShortFlag(rest, u'p');
-        // Names and counts only: --stat, --name-only... print no content.
-        const bool namesOnly = !patch && hasOption(rest, {u"--stat", u"--name-only", u"--name-status", u"--shortstat", u"--numstat",
-                                                          u"--summary", u"--quiet", u"--exit-code"});
-        use.readsRepository = (contentCommands.contains(sub) && !namesOnly) || (sub == u"log"_s && patch);
-        return use;
-    }
-    if (sub == u"branch"_s) {
-        if (hasOption(rest, {u"-d", u"-D", u"--delete", u"-m", u"-M", u"--move", u"-c", u"-C", u"--copy", u"-u",
-                             u"--set-upstream-to", u"--unset-upstream", u"--edit-description", u"-f", u"--force",
-                             u"--track", u"--no-track"}))
-            return notReadOnly(u"git branch with an option that changes branches"_s);
-        if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--no-contains", u"--merged",
-                                                u"--no-merged", u"--points-at"}))
-            return notReadOnly(u"git branch NAME creates a branch"_s);
-        return readOnlyWith({});
-    }
-    if (sub == u"tag"_s) {
-        if (hasOption(rest, {u"-d", u"--delete", u"-a", u"--annotate", u"-s", u"--sign", u"-u", u"--local-user", u"-f",
-                             u"--force", u"-m", u"--message", u"-F", u"--file"}))
-            return notReadOnly(u"git tag with an option that changes tags"_s);
-        if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--merged", u"--points-at"}))
-            return notReadOnly(u"git tag NAME creates a tag"_s);
-        return readOnlyWith({});
-    }
-    if (sub == u"config"_s) {
-        if (!pos.isEmpty() && (pos.first().text == u"get"_s || pos.first().text == u"list"_s))
-            return readOnlyWith({});
-        if (hasOption(rest, {u"--add", u"--unset", u"--unset-all", u"--replace-all", u"-e", u"--edit",
-                             u"--rename-section", u"--remove-section"}))
-            return notReadOnly(u"git config that changes the configuration"_s);
-        if (hasOption(rest, {u"--get", u"--get-all", u"--get-regexp", u"-l", u"--list", u"--get-urlmatch",
-                             u"--get-color", u"--get-colorbool"})
-            || pos.size() == 1)
-            return readOnlyWith({});
-        return notReadOnly(u"git config that changes the configuration"_s);
-    }
-    if (sub == u"stash"_s) {
-        if (!pos.isEmpty() && (pos.first().text == u"list"_s || pos.first().text == u"show"_s))
-            return readOnlyWith({});
-        return notReadOnly(u"git stash changes the working tree"_s);
-    }
-    if (sub == u"remote"_s) {
-        if (pos.isEmpty() || pos.first().text == u"get-url"_s)
-            return readOnlyWith({});
-        return notReadOnly(u"git remote %1 changes remotes or contacts them"_s.arg(pos.first().text));
-    }
-    if (sub == u"reflog"_s) {
-        if (pos.isEmpty() || pos.first().text == u"show"_s)
-            return readOnlyWith({});
-        return notReadOnly(u"git reflog %1 changes the reflog"_s.arg(pos.first().text));
-    }
-    if (sub == u"worktree"_s) {
-        if (!pos.isEmpty() && pos.first().text == u"list"_s)
-            return readOnlyWith({});
-        return notReadOnly(u"git worktree changes worktrees"_s);
-    }
-    if (sub == u"symbolic-ref"_s) {
-        if (pos.size() <= 1)
-            return readOnlyWith({});
-        return notReadOnly(u"git symbolic-ref with a target changes a reference"_s);
-    }
-    return notReadOnly(u"git %1 is not a read-only git command"_s.arg(sub));
-}
-
-} // namespace
+} // namespace detail
 
 namespace {
 
 // Values given to options: "--name=value", and the word after a short option that is not
-// itself an option or the last word (it may be the option's value: "-c FILE").
+// itself an option or the last word (it may be the option's value: "-c FILE"). For the
+// commands whose options are not in the table.
 QList<Word> optionValuesOf(const QList<Word> &args)
 {
     QList<Word> values;
@@ -138,19 +65,123 @@ QList<Word> optionValuesOf(const QList<Word> &args)
     return values;
 }
 
-ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command);
-
-} // namespace
-
-ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
+// A command whose options are in the table.
+ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const OptionTable &table)
 {
-    ReadOnlyUse use = readOnlyUseOf(command);
-    if (use.readOnly && command.words.size() > 1 && command.name() != u"git"_s)
-        use.optionValues = optionValuesOf(command.words.mid(1));
+    if (name == u"sed"_s) {
+        const SedUse sed = sedUse(args);
+        if (!sed.problem.isEmpty())
+            return notReadOnly(sed.problem, sed.files);
+        for (const Word &script : sed.scripts) {
+            if (!script.isStatic())
+                return notReadOnly(u"the sed script %1 is decided at run time"_s.arg(script.raw), sed.files);
+            if (!isSafeSedScript(script.text))
+                return notReadOnly(u"the sed script writes files, reads other files or runs commands"_s, sed.files);
+        }
+        return readOnlyWith(sed.files);
+    }
+    if (name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s) {
+        const AwkUse awk = awkUse(args);
+        if (!awk.problem.isEmpty())
+            return notReadOnly(awk.problem, awk.files);
+        if (!awk.program.isStatic() || !isSafeAwkProgram(awk.program.text))
+            return notReadOnly(u"the awk program can run commands or write files"_s, awk.files);
+        return readOnlyWith(awk.files);
+    }
+
+    const ParsedArgs parsed = parseOptions(args, table);
+    if (!parsed.problem.isEmpty())
+        return notReadOnly(u"%1 %2"_s.arg(name, parsed.problem));
+    const auto option = [&parsed](const char16_t *key) { return parsed.find(QStringView(key)); };
+    QList<Word> files = parsed.operands;
+    // Values of options that name files it reads: checked like its file arguments.
+    QList<Word> fileOptions;
+    bool readsContent = true;
+    bool recursive = false;
+    bool defaultsToCurrentFolder = false;
+
+    if (const ParsedOption *o = option(u"files0-from"))
+        return notReadOnly(u"%1 %2 reads the names of the files to read from a file, so what it reads cannot be checked"_s
+                               .arg(name, o->shown()),
+                           parsed.values(u"files0-from"));
+    if (name == u"sort"_s) {
+        if (const ParsedOption *o = option(u"output"))
+            return notReadOnly(u"sort %1 writes a file"_s.arg(o->shown()), files);
+        if (const ParsedOption *o = option(u"compress-program"))
+            return notReadOnly(u"sort %1 runs a program"_s.arg(o->shown()), files);
+        if (const ParsedOption *o = option(u"temporary-directory"))
+            return notReadOnly(u"sort %1 writes temporary files into a folder"_s.arg(o->shown()), files);
+        fileOptions << parsed.values(u"random-source");
+    } else if (name == u"uniq"_s) {
+        if (files.size() > 1)
+            return notReadOnly(u"uniq IN OUT writes OUT"_s, files.mid(0, 1));
+    } else if (name == u"date"_s) {
+        if (const ParsedOption *o = option(u"set"))
+            return notReadOnly(u"date %1 sets the clock"_s.arg(o->shown()));
+        fileOptions << parsed.values(u"file") << parsed.values(u"reference");
+    } else if (name == u"hostname"_s) {
+        if (const ParsedOption *o = option(u"file"))
+            return notReadOnly(u"hostname %1 sets the host name"_s.arg(o->shown()), parsed.values(u"file"));
+        if (const ParsedOption *o = option(u"boot"))
+            return notReadOnly(u"hostname %1 sets the host name"_s.arg(o->shown()));
+        if (!files.isEmpty())
+            return notReadOnly(u"hostname NAME sets the host name"_s);
+    } else if (name == u"file"_s) {
+        if (const ParsedOption *o = option(u"compile"))
+            return notReadOnly(u"file %1 writes a compiled magic file"_s.arg(o->shown()), files);
+        if (const ParsedOption *o = option(u"files-from"))
+            return notReadOnly(u"file %1 reads the names of the files to examine from a file, so what it reads cannot be checked"_s
+                                   .arg(o->shown()),
+                               parsed.values(u"files-from") << files);
+        for (const char16_t *key : {u"uncompress", u"uncompress-noreport"})
+            if (const ParsedOption *o = option(key))
+                return notReadOnly(u"file %1 runs decompression programs"_s.arg(o->shown()), files);
+        fileOptions << parsed.values(u"magic-file");
+    } else if (name == u"strings"_s) {
+        for (const Word &file : std::as_const(files))
+            if (file.text.startsWith(u'@'))
+                return notReadOnly(u"strings %1 reads further options from a file"_s.arg(file.text));
+    } else if (name == u"hexdump"_s) {
+        fileOptions << parsed.values(u"format-file");
+    } else if (name == u"diff"_s) {
+        fileOptions << parsed.values(u"from-file") << parsed.values(u"to-file") << parsed.values(u"exclude-from");
+        recursive = option(u"recursive") != nullptr;
+    } else if (name == u"grep"_s || name == u"egrep"_s || name == u"fgrep"_s) {
+        // The pattern is the first operand unless -e or -f gives it.
+        if (!option(u"regexp") && !option(u"file") && !files.isEmpty())
+            files.removeFirst();
+        fileOptions << parsed.values(u"file") << parsed.values(u"exclude-from");
+        recursive = option(u"recursive") || option(u"dereference-recursive");
+        for (const Word &action : parsed.values(u"directories"))
+            recursive |= !action.text.isEmpty() && u"recurse"_s.startsWith(action.text);
+        defaultsToCurrentFolder = recursive;
+    } else if (name == u"ls"_s || name == u"dir"_s || name == u"vdir"_s) {
+        readsContent = false;
+        recursive = option(u"recursive") != nullptr;
+        defaultsToCurrentFolder = true;
+    } else if (name == u"stat"_s || name == u"realpath"_s || name == u"readlink"_s) {
+        readsContent = false;
+    } else if (name == u"du"_s) {
+        readsContent = false;
+        recursive = true;
+        defaultsToCurrentFolder = true;
+        fileOptions << parsed.values(u"exclude-from");
+    }
+
+    if (!fileOptions.isEmpty())
+        files << fileOptions;
+    ReadOnlyUse use = readOnlyWith(std::move(files), readsContent);
+    use.recursive = recursive;
+    use.defaultsToCurrentFolder = defaultsToCurrentFolder;
+    // Any other value that looks like a path, or names a file that exists, is checked as well
+    // (it stays inside the project and meets no Read deny).
+    static constexpr QStringView checkedAbove[] = {u"#", u"random-source", u"file", u"reference", u"magic-file",
+                                                   u"format-file", u"from-file", u"to-file", u"exclude-from"};
+    for (const ParsedOption &o : parsed.options)
+        if (o.hasValue && std::find(std::begin(checkedAbove), std::end(checkedAbove), o.key) == std::end(checkedAbove))
+            use.optionValues << o.value;
     return use;
 }
-
-namespace {
 
 ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
 {
@@ -173,43 +204,18 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
         return readOnlyWith({});
     if (name == u"command"_s) // "command -v x" (other forms were stripped)
         return readOnlyWith({});
-    if (name == u"date"_s) {
-        if (hasOption(args, {u"-s", u"--set"}) || hasShortFlag(args, u's'))
-            return notReadOnly(u"date -s sets the clock"_s);
-        return readOnlyWith({});
-    }
-    if (name == u"hostname"_s) {
-        if (!positional(args).isEmpty())
-            return notReadOnly(u"hostname NAME sets the host name"_s);
-        return readOnlyWith({});
-    }
-
-    static const QSet<QString> contentReaders = setOf({u"cat", u"head", u"tail", u"nl", u"tac", u"wc", u"od", u"hexdump",
-                                                       u"strings", u"file", u"md5sum", u"sha1sum", u"sha224sum",
-                                                       u"sha256sum", u"sha384sum", u"sha512sum", u"b2sum", u"cksum",
-                                                       u"sum", u"cmp", u"diff", u"comm", u"cut", u"paste", u"column",
-                                                       u"fold", u"fmt", u"rev", u"expand", u"unexpand", u"base64",
-                                                       u"base32", u"less", u"more"});
     if (name == u"less"_s || name == u"more"_s)
         return notReadOnly(u"%1 is interactive and can run commands"_s.arg(name));
-    if (contentReaders.contains(name))
-        return readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-n", u"-c", u"-t", u"-w", u"-d", u"-f", u"-s", u"-N", u"-j",
-                                                    u"-C", u"-U", u"-L", u"--label"}); return set; }()));
-    static const QSet<QString> metadataReaders = setOf({u"stat", u"realpath", u"readlink", u"ls", u"dir", u"vdir"});
-    if (metadataReaders.contains(name)) {
-        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-I", u"--ignore", u"-w", u"--width", u"-T", u"-c",
-                                                               u"--format", u"--printf"}); return set; }()),
-                                       false);
-        use.recursive = (name == u"ls"_s || name == u"dir"_s) && (hasShortFlag(args, u'R') || hasOption(args, {u"--recursive"}));
-        use.defaultsToCurrentFolder = name == u"ls"_s || name == u"dir"_s || name == u"vdir"_s;
-        return use;
-    }
-    if (name == u"du"_s || name == u"tree"_s) {
-        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-L", u"-P", u"-I", u"-o", u"--exclude", u"-d",
-                                                               u"--max-depth", u"-B", u"-t"}); return set; }()),
-                                       false);
-        if (name == u"tree"_s && (hasOption(args, {u"-o"}) || hasOption(args, {u"--output"})))
+    if (const OptionTable *table = optionTableFor(name))
+        return tableReadOnly(name, args, *table);
+
+    if (name == u"tree"_s) {
+        if (hasShortFlag(args, u'o') || hasOption(args, {u"--output"}))
             return notReadOnly(u"tree -o writes a file"_s);
+        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-L", u"-P", u"-I", u"-o", u"--exclude", u"-d",
+                                                               u"--max-depth", u"-B", u"-t", u"-H", u"-T", u"--charset",
+                                                               u"--filelimit", u"--timefmt", u"--sort"}); return set; }()),
+                                       false);
         use.recursive = true;
         use.defaultsToCurrentFolder = true;
         return use;
@@ -217,9 +223,13 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
     if (name == u"find"_s) {
         static const QSet<QString> actions = setOf({u"-exec", u"-execdir", u"-ok", u"-okdir", u"-delete", u"-fprint",
                                                     u"-fprint0", u"-fprintf", u"-fls"});
-        for (const Word &word : args)
-            if (actions.contains(word.text))
-                return notReadOnly(u"find %1 runs a program, deletes or writes files"_s.arg(word.text));
+        for (qsizetype i = 0; i < args.size(); ++i) {
+            if (actions.contains(args[i].text))
+                return notReadOnly(u"find %1 runs a program, deletes or writes files"_s.arg(args[i].text));
+            if (args[i].text == u"-files0-from"_s)
+                return notReadOnly(u"find -files0-from reads the folders to search from a file, so what it reads cannot be checked"_s,
+                                   args.mid(i + 1, 1));
+        }
         QList<Word> roots;
         for (const Word &word : args) {
             if (word.text.startsWith(u'-') || word.text == u"("_s || word.text == u"!"_s)
@@ -231,133 +241,53 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
         use.defaultsToCurrentFolder = true;
         return use;
     }
-    if (name == u"grep"_s || name == u"egrep"_s || name == u"fgrep"_s || name == u"rg"_s) {
-        const bool rg = name == u"rg"_s;
-        if (rg && hasOption(args, {u"--pre", u"--pre-glob", u"--search-zip", u"-z"}))
-            return notReadOnly(u"rg --pre and --search-zip run other programs"_s);
+    if (name == u"rg"_s) {
+        if (hasOption(args, {u"--pre", u"--pre-glob", u"--search-zip", u"-z", u"--hostname-bin"}))
+            return notReadOnly(u"rg --pre, --search-zip and --hostname-bin run other programs"_s);
         static const QSet<QString> withValue = setOf({u"-e", u"--regexp", u"-f", u"--file", u"-m", u"--max-count", u"-A",
                                                       u"-B", u"-C", u"--context", u"--after-context", u"--before-context",
-                                                      u"--include", u"--exclude", u"--exclude-dir", u"-g", u"--glob",
-                                                      u"-t", u"--type", u"-T", u"--type-not", u"-d", u"--directories",
-                                                      u"-D", u"--devices", u"--label", u"-M", u"--max-columns", u"-j",
-                                                      u"--threads", u"--color", u"--colors", u"-E", u"--encoding",
-                                                      u"--max-depth", u"--sort", u"--sortr", u"-r", u"--replace"});
+                                                      u"-g", u"--glob", u"-t", u"--type", u"-T", u"--type-not", u"-M",
+                                                      u"--max-columns", u"-j", u"--threads", u"--color", u"--colors",
+                                                      u"-E", u"--encoding", u"--max-depth", u"--sort", u"--sortr", u"-r",
+                                                      u"--replace", u"--ignore-file"});
         QList<Word> files;
         bool patternGiven = false;
         for (qsizetype i = 0; i < args.size(); ++i) {
             const QString text = args[i].text;
-            // rg's -r is --replace (takes a value); grep's -r is recursive.
             if ((text == u"-e"_s || text == u"--regexp"_s) || text.startsWith(u"--regexp="_s) || text.startsWith(u"-e"_s))
                 patternGiven = true;
-            if ((text == u"-f"_s || text == u"--file"_s) && i + 1 < args.size()) {
+            if ((text == u"-f"_s || text == u"--file"_s || text == u"--ignore-file"_s) && i + 1 < args.size()) {
                 files << args[i + 1];
-                patternGiven = true;
+                patternGiven |= text != u"--ignore-file"_s;
             }
         }
-        static const QSet<QString> grepWithValue = [] {
-            QSet<QString> values = withValue;
-            values.remove(u"-r"_s); // grep's -r is recursive; rg's is --replace
-            return values;
-        }();
-        QList<Word> pos = positional(args, rg ? withValue : grepWithValue);
+        QList<Word> pos = positional(args, withValue);
         if (!patternGiven && !pos.isEmpty())
             pos.removeFirst();
         files << pos;
         ReadOnlyUse use = readOnlyWith(files);
-        use.recursive = rg || hasShortFlag(args, u'r') || hasShortFlag(args, u'R') || hasOption(args, {u"--recursive",
-                                                                                                    u"--dereference-recursive"})
-                        || hasOption(args, {u"--directories=recurse"});
-        use.defaultsToCurrentFolder = use.recursive;
+        use.recursive = true;
+        use.defaultsToCurrentFolder = true;
         return use;
     }
-    if (name == u"sort"_s) {
-        if (hasOption(args, {u"-o", u"--output", u"--compress-program"}) || hasShortFlag(args, u'o'))
-            return notReadOnly(u"sort -o writes a file"_s);
-        return readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-k", u"--key", u"-t", u"--field-separator", u"-S",
-                                                    u"--buffer-size", u"-T", u"--temporary-directory", u"--parallel",
-                                                    u"--files0-from"}); return set; }()));
-    }
-    if (name == u"uniq"_s) {
-        const QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-f", u"-s", u"-w", u"--skip-fields", u"--skip-chars",
-                                                        u"--check-chars"}); return set; }());
-        if (pos.size() > 1)
-            return notReadOnly(u"uniq IN OUT writes OUT"_s);
-        return readOnlyWith(pos);
-    }
-    if (name == u"sed"_s) {
-        if (hasOption(args, {u"-i", u"--in-place"}, true) || hasShortFlag(args, u'i'))
-            return notReadOnly(u"sed -i edits files"_s);
-        QStringList scripts;
-        QList<Word> files;
-        bool scriptGiven = false;
-        for (qsizetype i = 0; i < args.size(); ++i) {
-            const QString text = args[i].text;
-            if ((text == u"-e"_s || text == u"--expression"_s) && i + 1 < args.size()) {
-                scripts << args[i + 1].text;
-                scriptGiven = true;
-            } else if (text.startsWith(u"--expression="_s)) {
-                scripts << text.mid(13);
-                scriptGiven = true;
-            } else if (text == u"-f"_s || text == u"--file"_s || text.startsWith(u"--file="_s)) {
-                return notReadOnly(u"sed -f runs a script from a file"_s);
-            }
-        }
-        QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-e", u"--expression", u"-l", u"--line-length"}); return set; }());
-        if (!scriptGiven && !pos.isEmpty())
-            scripts << pos.takeFirst().text;
-        for (const QString &script : std::as_const(scripts))
-            if (!isSafeSedScript(script))
-                return notReadOnly(u"the sed script writes files, reads other files or runs commands"_s);
-        files << pos;
-        return readOnlyWith(files);
-    }
-    if (name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s) {
-        if (hasOption(args, {u"-f", u"--file", u"-i", u"--include", u"-l", u"--load", u"-E", u"--exec"}))
-            return notReadOnly(u"awk runs a program from a file"_s);
-        QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-F", u"-v", u"--assign", u"--field-separator"}); return set; }());
-        if (pos.isEmpty())
-            return notReadOnly(u"awk without a program"_s);
-        const Word program = pos.takeFirst();
-        if (!program.isStatic() || !isSafeAwkProgram(program.text))
-            return notReadOnly(u"the awk program can run commands or write files"_s);
-        QList<Word> files;
-        for (const Word &word : std::as_const(pos))
-            if (!looksLikeAssignment(word.text))
-                files << word;
-        return readOnlyWith(files);
-    }
-    if (name == u"jq"_s) {
-        QList<Word> files;
-        bool filterGiven = false;
-        QList<Word> pos;
-        for (qsizetype i = 0; i < args.size(); ++i) {
-            const QString text = args[i].text;
-            if (text == u"--args"_s || text == u"--jsonargs"_s)
-                break;
-            if ((text == u"--arg"_s || text == u"--argjson"_s) && i + 2 < args.size()) {
-                i += 2;
-            } else if ((text == u"--rawfile"_s || text == u"--slurpfile"_s) && i + 2 < args.size()) {
-                files << args[i + 2];
-                i += 2;
-            } else if ((text == u"-f"_s || text == u"--from-file"_s) && i + 1 < args.size()) {
-                files << args[++i];
-                filterGiven = true;
-            } else if ((text == u"--indent"_s || text == u"-L"_s) && i + 1 < args.size()) {
-                ++i;
-            } else if (!isOption(args[i])) {
-                pos << args[i];
-            }
-        }
-        if (!filterGiven && !pos.isEmpty())
-            pos.removeFirst();
-        files << pos;
-        return readOnlyWith(files);
-    }
+    if (name == u"jq"_s)
+        return jqReadOnly(args);
     if (name == u"git"_s)
         return gitReadOnly(args);
     return notReadOnly(u"%1 is not a read-only command that Gatehouse knows"_s.arg(name));
 }
 
 } // namespace
+
+ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
+{
+    ReadOnlyUse use = readOnlyUseOf(command);
+    // The table's commands, git and jq say which of their option values name files; for the
+    // others, any value may.
+    const QString name = command.name();
+    if (use.readOnly && command.words.size() > 1 && name != u"git"_s && name != u"jq"_s && !optionTableFor(name))
+        use.optionValues = optionValuesOf(command.words.mid(1));
+    return use;
+}
 
 } // namespace gatehouse::shell

@@ -3,6 +3,8 @@
 #include "shell/commands.h"
 #include "shell/commandsupport_p.h"
 
+#include <algorithm>
+
 namespace gatehouse::shell {
 
 using namespace Qt::StringLiterals;
@@ -155,22 +157,44 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
                                                               });
     if (isShellOrInterpreter(name) && interpreterGivenCode(name, args, codeOnStdin))
         risks << risk(u"interpreter-code"_s, u"%1 is given code to run"_s.arg(name));
-    if ((name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s)) {
-        const QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-F", u"-v", u"--assign"}); return set; }());
-        if (!pos.isEmpty() && !isSafeAwkProgram(pos.first().text))
+    if (name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s) {
+        // A program that cannot be seen may run commands as well as one that does.
+        const AwkUse awk = awkUse(args);
+        // With options the table does not know, any word may be the program.
+        const auto anyWordUnsafe = [&args] {
+            return std::any_of(args.begin(), args.end(), [](const Word &word) {
+                return !isOption(word) && (!word.isStatic() || !isSafeAwkProgram(word.text));
+            });
+        };
+        if (awk.unchecked)
+            risks << risk(u"awk-exec"_s, u"%1, so it may run commands or write files"_s.arg(awk.problem));
+        else if (!awk.hasProgram && !awk.problem.isEmpty() && anyWordUnsafe())
+            risks << risk(u"awk-exec"_s, u"%1, and a word of it may be a program that runs commands"_s.arg(awk.problem));
+        else if (awk.hasProgram && !awk.program.isStatic())
+            risks << risk(u"awk-exec"_s, u"the awk program %1 is decided at run time, so it may run commands"_s.arg(awk.program.raw));
+        else if (awk.hasProgram && !isSafeAwkProgram(awk.program.text))
             risks << risk(u"awk-exec"_s, u"the awk program can run commands or write files"_s);
     }
     if (name == u"sed"_s) {
-        QList<Word> pos = positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-e", u"--expression", u"-l"}); return set; }());
-        QStringList scripts;
-        for (qsizetype i = 0; i + 1 < args.size(); ++i)
-            if (args[i].text == u"-e"_s || args[i].text == u"--expression"_s)
-                scripts << args[i + 1].text;
-        if (scripts.isEmpty() && !pos.isEmpty())
-            scripts << pos.first().text;
-        for (const QString &script : std::as_const(scripts))
-            if (!isSafeSedScript(script) && (script.contains(u'e') || script.contains(u'w') || script.contains(u'W')))
+        const SedUse sed = sedUse(args);
+        QList<Word> scripts = sed.scripts;
+        if (sed.scripts.isEmpty() && !sed.problem.isEmpty())
+            for (const Word &word : args) // options the table does not know: any word may be the script
+                if (!isOption(word))
+                    scripts << word;
+        if (sed.scriptFromFile)
+            risks << risk(u"sed-exec"_s, u"the sed script comes from a file, where its e and w commands cannot be seen"_s);
+        for (const Word &script : std::as_const(scripts)) {
+            const QString &text = script.text;
+            if (!script.isStatic()) {
+                risks << risk(u"sed-exec"_s, u"the sed script %1 is decided at run time, so it may run commands"_s.arg(script.raw));
+                break;
+            }
+            if (!isSafeSedScript(text) && (text.contains(u'e') || text.contains(u'w') || text.contains(u'W'))) {
                 risks << risk(u"sed-exec"_s, u"the sed script can run commands or write files"_s);
+                break;
+            }
+        }
     }
     if (name == u"find"_s) {
         for (const Word &word : args) {
@@ -234,12 +258,6 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
     if (isNetworkTool(name))
         risks << risk(u"network"_s, u"%1 reaches the network"_s.arg(name));
 
-    static const QSet<QString> declarers = setOf({u"export", u"declare", u"typeset", u"local", u"readonly"});
-    if (declarers.contains(name))
-        for (const Word &word : args)
-            if (looksLikeAssignment(word.text) && isDangerousVariable(word.text.section(u'=', 0, 0)))
-                risks << risk(u"dangerous-variable"_s,
-                              u"it sets %1, which changes what programs run or how"_s.arg(word.text.section(u'=', 0, 0)));
     return risks;
 }
 

@@ -3,6 +3,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 
@@ -111,6 +112,46 @@ enum class Construct : std::uint32_t {
     Select = 1u << 13,
 };
 
+/// A place where bash evaluates text as arithmetic. Evaluating a variable there evaluates its
+/// value as an expression in turn, and an array subscript in that value runs the command
+/// substitutions in it (x='a[$(cmd)]'; echo $((x)) runs cmd), so the policy looks at each one.
+struct Arithmetic
+{
+    enum class Kind {
+        Expression,   ///< $((...)), $[...], ((...)), the header of for ((...)): text is the expression
+        Subscript,    ///< an array subscript (${a[i]}, a[i]=..., a=([i]=...)): text is what is inside [ ]
+        Substring,    ///< ${x:offset:length}: text is "offset:length"
+        Operand,      ///< an operand of -eq, -ne, -lt, -le, -gt or -ge inside [[ ]]: text is the word as written
+        VariableTest, ///< the operand of -v inside [[ ]] (its subscript is evaluated): its value, or as written when not static
+    };
+    Kind kind = Kind::Expression;
+    QString text;
+    /// Where it is in the parsed text, how many constructs enclose it, and whether it sits in a
+    /// pipeline or the background (where the variables it sets do not outlive it).
+    int offset = 0;
+    int nesting = 0;
+    bool inPipeline = false;
+    bool background = false;
+    bool fromCommand = false; ///< a (( )) command or a for (( )) header (not an expansion in a word)
+    /// For the header of for ((...)): where the loop ends (what the header sets holds until there).
+    int scopeEnd = -1;
+};
+
+/// A variable the line sets without an assignment word: the variable of a for or select loop,
+/// the NAME of "coproc NAME", and ${NAME=value} or ${NAME:=value}.
+struct VariableBinding
+{
+    enum class How { For, Select, Coprocess, DefaultValue };
+    How how = How::For;
+    QString name;
+    /// The words after "in" of a loop; hasList is false for "for NAME; do" (which takes "$@").
+    QList<Word> words;
+    bool hasList = false;
+    int offset = 0;
+    int nesting = 0;
+    int scopeEnd = 0; ///< where the loop ends (the end of the text for the others)
+};
+
 struct ParseResult
 {
     /// False when the text is not a complete, valid command line as far as this parser knows.
@@ -123,9 +164,12 @@ struct ParseResult
     /// groups, compound commands and function bodies. No cap on the number.
     QList<SimpleCommand> commands;
     std::uint32_t constructs = 0;
-    /// Every arithmetic expression and [[ ]] condition's text (they can run code via array
-    /// subscripts and command substitutions, so the policy looks at them too).
-    QStringList arithmetic;
+    /// Every place the line evaluates arithmetic, in the order the parser met them.
+    QList<Arithmetic> arithmetic;
+    /// The variables set by loops, coproc and ${NAME=value}.
+    QList<VariableBinding> bindings;
+    /// Parameter transformations ${x@OP}: the expansion's text inside the braces ("x@P").
+    QStringList transformations;
 
     bool has(Construct construct) const { return constructs & static_cast<std::uint32_t>(construct); }
 };

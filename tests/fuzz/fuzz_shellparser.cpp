@@ -21,6 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             std::abort();
         return 0;
     }
+    QList<NormalisedCommand> all;
+    all.reserve(result.commands.size());
     for (const SimpleCommand &command : result.commands) {
         if (command.offset < 0 || command.length < 0)
             std::abort();
@@ -32,7 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         commandRisks(normalised, command);
         if (describeCommand(normalised, command).isEmpty())
             std::abort();
+        all << normalised;
     }
+    QList<const NormalisedCommand *> pointers;
+    for (const NormalisedCommand &normalised : std::as_const(all))
+        pointers << &normalised;
+    lineRisks(result, std::span(pointers.constData(), std::size_t(pointers.size())));
     textRisks(text);
     return 0;
 }

@@ -182,6 +182,58 @@ private Q_SLOTS:
         QCOMPARE(result.commands[0].redirections[1].target.text, QStringLiteral("out"));
     }
 
+    // Every place bash evaluates arithmetic is reported, with its kind and text.
+    void arithmetic_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("expected");
+        const auto row = [](const char *name, const char *input, const char *expected) {
+            QTest::newRow(name) << QString::fromUtf8(input) << QString::fromUtf8(expected);
+        };
+        row("expansion", "echo $((x + 1))", "expression:x + 1");
+        row("old expansion", "echo $[x]", "expression:x");
+        row("old expansion quoted", "echo \"$[x]\"", "expression:x");
+        row("command", "(( x ))", "expression: x ");
+        row("for header", "for ((i=0; i<n; i++)); do :; done", "expression:i=0; i<n; i++");
+        row("subscript", "echo ${a[i]} ${a[@]}", "subscript:i");
+        row("substring", "echo ${x:o:l} ${x:-d} ${x: -1}", "substring:o:l / substring: -1");
+        row("assignment subscript", "a[i+1]=2", "subscript:i+1");
+        row("compound assignment subscript", "a=([k]=1 2)", "subscript:k");
+        row("comparison operands", "[[ $x -eq 1 && y == z ]]", "operand:$x / operand:1");
+        row("variable test", "[[ -v 'a[i]' ]]", "variable:a[i]");
+        row("nested in backticks", "echo `echo $((y))`", "expression:y");
+        row("here-document", "cat <<E\n$((z))\nE", "expression:z");
+    }
+
+    void arithmetic()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, expected);
+        const ParseResult result = parse(input);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QStringList found;
+        for (const Arithmetic &arithmetic : result.arithmetic) {
+            static const char *const kinds[] = {"expression", "subscript", "substring", "operand", "variable"};
+            found << QString::fromLatin1(kinds[int(arithmetic.kind)]) + u':' + arithmetic.text;
+        }
+        QCOMPARE(found.join(QStringLiteral(" / ")), expected);
+    }
+
+    void bindingsAndTransformations()
+    {
+        const ParseResult result = parse(QStringLiteral("for PATH in a b; do :; done; select s in x; do :; done; "
+                                                        "coproc C { :; }; : ${D:=1} ${E=2}; echo ${x@P} ${y@Q}"));
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QStringList names;
+        for (const VariableBinding &binding : result.bindings)
+            names << binding.name;
+        QCOMPARE(names, (QStringList{QStringLiteral("PATH"), QStringLiteral("s"), QStringLiteral("C"), QStringLiteral("D"),
+                                     QStringLiteral("E")}));
+        QCOMPARE(result.bindings[0].words.size(), 2);
+        QVERIFY(result.bindings[0].scopeEnd > result.bindings[0].offset);
+        QCOMPARE(result.transformations, (QStringList{QStringLiteral("x@P"), QStringLiteral("y@Q")}));
+    }
+
     void refuses_data()
     {
         QTest::addColumn<QString>("input");
@@ -193,6 +245,7 @@ private Q_SLOTS:
         row("unterminated backticks", "echo `a");
         row("unterminated parameter", "echo ${a");
         row("unterminated arithmetic", "echo $((1+2)");
+        row("unterminated old arithmetic", "echo $[1+2");
         row("unterminated process substitution", "cat <(ls");
         row("missing fi", "if a; then b");
         row("missing then", "if a; b; fi");

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Reading a command's words the way GNU getopt_long does, so that the read-only table sees what
+// the program will see: clustered short options ("-rn"), values attached to short options
+// ("-e'1e id'", "-fFILE", "-i.bak"), "--name=value", and long options abbreviated to any unique
+// prefix ("--in" is --in-place, "--outp" is --output). Not a public header.
+
+#include "shell/syntax.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <initializer_list>
+
+namespace gatehouse::shell::detail {
+
+enum class OptionValue : std::uint8_t {
+    None,
+    Required, ///< attached ("-fFILE", "--file=FILE") or the next word
+    Optional, ///< attached only ("-i.bak", "--in-place=.bak")
+};
+
+struct OptionSpec
+{
+    QChar shortName;  ///< null when the option has no short form
+    QString longName; ///< empty when it has no long form
+    OptionValue value = OptionValue::None;
+    /// The name the table's users ask for: the long name when there is one, else the letter.
+    QString key;
+};
+
+/// The options one program knows.
+class OptionTable
+{
+public:
+    /// Each spec is "s,long-name": the short letter (or nothing) and the long name (or nothing),
+    /// followed by "=" when the option takes a value or "?" when the value is optional; a spec
+    /// without a comma is a short option alone ("E", "l="). @p numberOptions: "-5" is a
+    /// count (head, tail, grep's context...).
+    OptionTable(std::initializer_list<const char16_t *> specs, bool numberOptions = false);
+
+    const OptionSpec *shortOption(QChar letter) const;
+    /// An exact long name, else the one option that @p name begins (GNU abbreviation).
+    /// @p ambiguous is set when it begins several.
+    const OptionSpec *longOption(QStringView name, bool *ambiguous) const;
+    bool numberOptions() const { return m_numberOptions; }
+
+private:
+    QList<OptionSpec> m_specs;
+    QHash<QChar, qsizetype> m_short;
+    bool m_numberOptions = false;
+};
+
+struct ParsedOption
+{
+    QString key;      ///< OptionSpec::key, or "#" for a number option ("-5")
+    QString longName; ///< the long option as written ("--outp"), or empty for a short one
+    QChar letter;     ///< the short option's letter
+    bool hasValue = false;
+    Word value;       ///< the word the value came from, its text narrowed to the value
+
+    /// As written, with the full name when it was abbreviated: "--outp (--output)", "-o".
+    QString shown() const;
+};
+
+struct ParsedArgs
+{
+    QList<ParsedOption> options;
+    QList<Word> operands;
+    /// An option the table does not know, an abbreviation that begins several options, or a
+    /// value that is missing or not allowed, for a person ("--outp" is ...). The program would
+    /// read its words in a way this cannot follow, so it is not read-only.
+    QString problem;
+
+    bool has(QStringView key) const;
+    /// The option's first occurrence, or nullptr.
+    const ParsedOption *find(QStringView key) const;
+    /// The values given to the option, in order.
+    QList<Word> values(QStringView key) const;
+    /// All values given to options, but those of @p except.
+    QList<Word> allValues(std::initializer_list<const char16_t *> except = {}) const;
+};
+
+/// Parses @p args (the words after the program name) with GNU getopt_long's rules: options and
+/// operands may be mixed, "--" ends the options, "-" is an operand.
+ParsedArgs parseOptions(const QList<Word> &args, const OptionTable &table);
+
+/// The option table of a read-only command Gatehouse knows the options of, or nullptr.
+const OptionTable *optionTableFor(const QString &program);
+
+} // namespace gatehouse::shell::detail

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Shared by the read-only table's files: readonly.cpp (most commands) and readonlytools.cpp
+// (git and jq, whose options are their own). Not a public header.
+
+#include "shell/commands.h"
+
+namespace gatehouse::shell::detail {
+
+/// Not read-only, because of @p why; @p files are still checked against Read deny rules (a
+/// command that reads a denied file is denied, not only asked about).
+ReadOnlyUse notReadOnly(const QString &why, QList<Word> files = {});
+ReadOnlyUse readOnlyWith(QList<Word> files, bool readsContent = true);
+
+ReadOnlyUse gitReadOnly(const QList<Word> &args);
+ReadOnlyUse jqReadOnly(const QList<Word> &args);
+
+} // namespace gatehouse::shell::detail

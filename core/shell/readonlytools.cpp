@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The read-only forms of git and jq, whose options are read by their own parsers. git's
+// parse-options takes any unique prefix of a long option ("git config --fil F" is --file,
+// "git grep --open=vim" is --open-files-in-pager), so an option that begins the name of one
+// that writes, runs a program or reads other files counts as that option.
+#include "shell/commandsupport_p.h"
+#include "shell/readonly_p.h"
+
+namespace gatehouse::shell::detail {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The long option a word may stand for: the first of @p names that "--NAME" or "--NAME=..."
+// begins, unless NAME is exactly one of @p exact (real options that happen to begin a
+// dangerous one: "--text" is not "--textconv"). Empty when none.
+QString abbreviates(const QString &word, std::initializer_list<const char16_t *> names,
+                    std::initializer_list<const char16_t *> exact = {})
+{
+    if (!word.startsWith(u"--"_s) || word.size() == 2)
+        return {};
+    const qsizetype equals = word.indexOf(u'=');
+    const QStringView name = QStringView(word).mid(2, equals < 0 ? -1 : equals - 2);
+    if (name.isEmpty())
+        return {};
+    for (const char16_t *option : exact)
+        if (name == QStringView(option))
+            return {};
+    for (const char16_t *option : names)
+        if (QStringView(option).startsWith(name))
+            return QString::fromUtf16(option);
+    return {};
+}
+
+// Whether a cluster of short options ("-vd") holds one of @p letters before a letter that
+// takes the rest of the word as its value (@p valueLetters).
+bool clusterHas(const Word &word, QStringView letters, QStringView valueLetters = {})
+{
+    const QString &text = word.text;
+    if (text.size() < 2 || !text.startsWith(u'-') || text.startsWith(u"--"_s))
+        return false;
+    for (const QChar c : QStringView(text).mid(1)) {
+        if (letters.contains(c))
+            return true;
+        if (valueLetters.contains(c) || c.isDigit())
+            return false;
+    }
+    return false;
+}
+
+// Scans @p rest (the words after a git subcommand, up to "--") for a long option that
+// abbreviates one of @p names or a short cluster holding one of @p letters.
+QString dangerousGitOption(const QList<Word> &rest, std::initializer_list<const char16_t *> names,
+                           QStringView letters, QStringView valueLetters = {},
+                           std::initializer_list<const char16_t *> exact = {})
+{
+    for (const Word &word : rest) {
+        if (word.text == u"--"_s)
+            break;
+        if (const QString option = abbreviates(word.text, names, exact); !option.isEmpty())
+            return word.text.section(u'=', 0, 0) == u"--"_s + option ? word.text.section(u'=', 0, 0)
+                                                                     : u"%1 (--%2)"_s.arg(word.text.section(u'=', 0, 0), option);
+        if (clusterHas(word, letters, valueLetters))
+            return word.text;
+    }
+    return {};
+}
+
+ReadOnlyUse gitConfigReadOnly(const QList<Word> &rest)
+{
+    QList<Word> files;
+    QList<Word> pos;
+    bool blob = false;
+    for (qsizetype i = 0; i < rest.size(); ++i) {
+        const Word &word = rest[i];
+        const QString &text = word.text;
+        if (text == u"--"_s) {
+            pos << rest.mid(i + 1);
+            break;
+        }
+        if (text.startsWith(u"--"_s)) {
+            const QString option = abbreviates(text, {u"file", u"blob", u"add", u"unset", u"unset-all", u"replace-all",
+                                                      u"edit", u"rename-section", u"remove-section", u"includes"});
+            const qsizetype equals = text.indexOf(u'=');
+            if (option == u"file"_s || option == u"blob"_s) {
+                Word value = word;
+                if (equals >= 0)
+                    value.text = text.mid(equals + 1);
+                else if (i + 1 < rest.size())
+                    value = rest[++i];
+                if (option == u"file"_s)
+                    files << value;
+                else
+                    blob = true;
+            } else if (option == u"includes"_s) {
+                return notReadOnly(u"git config %1 reads the files that include directives name"_s.arg(text));
+            } else if (!option.isEmpty()) {
+                return notReadOnly(u"git config %1 changes the configuration"_s.arg(text));
+            } else if (equals < 0 && i + 1 < rest.size()
+                       && !abbreviates(text, {u"type", u"default", u"comment", u"value", u"url"}).isEmpty()) {
+                ++i; // the value of --type, --default...
+            }
+            continue;
+        }
+        if (text.startsWith(u'-') && text.size() > 1) {
+            for (qsizetype k = 1; k < text.size(); ++k) {
+                if (text[k] == u'e')
+                    return notReadOnly(u"git config -e opens the configuration in an editor"_s);
+                if (text[k] == u'f') {
+                    Word value = word;
+                    if (k + 1 < text.size())
+                        value.text = text.mid(k + 1);
+                    else if (i + 1 < rest.size())
+                        value = rest[++i];
+                    files << value;
+                    break;
+                }
+            }
+            continue;
+        }
+        pos << word;
+    }
+    ReadOnlyUse use = readOnlyWith(files);
+    use.readsRepository = blob;
+    const QString first = pos.isEmpty() ? QString() : pos.first().text;
+    if (first == u"get"_s || first == u"list"_s)
+        return use;
+    if (first == u"set"_s || first == u"unset"_s || first == u"rename-section"_s || first == u"remove-section"_s
+        || first == u"edit"_s)
+        return notReadOnly(u"git config %1 changes the configuration"_s.arg(first), files);
+    if (hasOption(rest, {u"--get", u"--get-all", u"--get-regexp", u"-l", u"--list", u"--get-urlmatch", u"--get-color",
+                         u"--get-colorbool"})
+        || pos.size() == 1)
+        return use;
+    return notReadOnly(u"git config that changes the configuration"_s, files);
+}
+
+} // namespace
+
+ReadOnlyUse gitReadOnly(const QList<Word> &args)
+{
+    if (args.isEmpty())
+        return notReadOnly(u"git without a subcommand"_s);
+    const QString sub = args.first().text;
+    const QList<Word> rest = args.mid(1);
+    const QList<Word> pos = positional(rest);
+    static const QSet<QString> plain = setOf({u"status", u"shortlog", u"describe", u"rev-parse", u"rev-list", u"ls-files",
+                                              u"ls-tree", u"blame", u"annotate", u"cat-file", u"merge-base", u"name-rev",
+                                              u"count-objects", u"for-each-ref", u"show-ref", u"check-ignore",
+                                              u"check-attr", u"version", u"whatchanged", u"show-branch", u"cherry",
+                                              u"diff-tree", u"diff-files", u"diff-index", u"grep", u"log", u"show", u"diff"});
+    if (plain.contains(sub)) {
+        // -O is diff's order file and grep's pager; blame's -S and --contents read other files.
+        // The letters after which the rest of a cluster is a value differ between them.
+        const bool blame = sub == u"blame"_s || sub == u"annotate"_s;
+        const QString dangerous = dangerousGitOption(rest, {u"output", u"ext-diff", u"no-index", u"open-files-in-pager",
+                                                            u"textconv", u"contents", u"ignore-revs-file"},
+                                                     blame ? u"OS" : u"O",
+                                                     sub == u"grep"_s ? u"efmABC" : blame ? u"LCM" : u"SGLUMCBl",
+                                                     {u"text", u"ignore-rev"});
+        if (!dangerous.isEmpty())
+            return notReadOnly(u"git %1 %2 writes a file, runs a program or reads files outside the repository"_s.arg(sub, dangerous));
+        ReadOnlyUse use = readOnlyWith({}, true);
+        // These print file contents from the repository, whatever paths they are given.
+        static const QSet<QString> contentCommands = setOf({u"diff", u"show", u"grep", u"cat-file", u"blame", u"annotate",
+                                                            u"whatchanged", u"diff-tree", u"diff-files", u"diff-index"});
+        const bool patch = hasOption(rest, {u"-p", u"--patch", u"-u", u"-L", u"--word-diff", u"--full-diff"}) || hasShortFlag(rest, u'p');
+        // Names and counts only: --stat, --name-only... print no content.
+        const bool namesOnly = !patch && hasOption(rest, {u"--stat", u"--name-only", u"--name-status", u"--shortstat", u"--numstat",
+                                                          u"--summary", u"--quiet", u"--exit-code"});
+        use.readsRepository = (contentCommands.contains(sub) && !namesOnly) || (sub == u"log"_s && patch);
+        return use;
+    }
+    if (sub == u"branch"_s) {
+        const QString dangerous = dangerousGitOption(rest, {u"delete", u"move", u"copy", u"set-upstream-to", u"unset-upstream",
+                                                            u"edit-description", u"force", u"track", u"no-track",
+                                                            u"create-reflog", u"recurse-submodules"},
+                                                     u"dDmMcCuft");
+        if (!dangerous.isEmpty())
+            return notReadOnly(u"git branch %1 changes branches"_s.arg(dangerous));
+        if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--no-contains", u"--merged",
+                                                u"--no-merged", u"--points-at"}))
+            return notReadOnly(u"git branch NAME creates a branch"_s);
+        return readOnlyWith({});
+    }
+    if (sub == u"tag"_s) {
+        const QString dangerous = dangerousGitOption(rest, {u"delete", u"annotate", u"sign", u"local-user", u"force",
+                                                            u"message", u"file", u"edit", u"create-reflog", u"trailer"},
+                                                     u"dasufmFe", u"n");
+        if (!dangerous.isEmpty())
+            return notReadOnly(u"git tag %1 changes tags"_s.arg(dangerous));
+        if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--merged", u"--points-at"}))
+            return notReadOnly(u"git tag NAME creates a tag"_s);
+        return readOnlyWith({});
+    }
+    if (sub == u"config"_s)
+        return gitConfigReadOnly(rest);
+    if (sub == u"stash"_s) {
+        if (!pos.isEmpty() && (pos.first().text == u"list"_s || pos.first().text == u"show"_s))
+            return readOnlyWith({});
+        return notReadOnly(u"git stash changes the working tree"_s);
+    }
+    if (sub == u"remote"_s) {
+        if (pos.isEmpty() || pos.first().text == u"get-url"_s)
+            return readOnlyWith({});
+        return notReadOnly(u"git remote %1 changes remotes or contacts them"_s.arg(pos.first().text));
+    }
+    if (sub == u"reflog"_s) {
+        if (pos.isEmpty() || pos.first().text == u"show"_s)
+            return readOnlyWith({});
+        return notReadOnly(u"git reflog %1 changes the reflog"_s.arg(pos.first().text));
+    }
+    if (sub == u"worktree"_s) {
+        if (!pos.isEmpty() && pos.first().text == u"list"_s)
+            return readOnlyWith({});
+        return notReadOnly(u"git worktree changes worktrees"_s);
+    }
+    if (sub == u"symbolic-ref"_s) {
+        if (const QString dangerous = dangerousGitOption(rest, {u"delete"}, u"d"); !dangerous.isEmpty())
+            return notReadOnly(u"git symbolic-ref %1 deletes a reference"_s.arg(dangerous));
+        if (pos.size() <= 1)
+            return readOnlyWith({});
+        return notReadOnly(u"git symbolic-ref with a target changes a reference"_s);
+    }
+    return notReadOnly(u"git %1 is not a read-only git command"_s.arg(sub));
+}
+
+namespace {
+
+// What in a jq filter reads more than its input: the environment (env, $ENV) or other files
+// (modules through import and include, modulemeta). Empty when nothing does.
+QString jqFilterProblem(const QString &filter)
+{
+    const qsizetype n = filter.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = filter[i];
+        if (!(c.isLetter() || c == u'_') || c.unicode() >= 0x80)
+            continue;
+        const qsizetype start = i;
+        while (i < n && filter[i].unicode() < 0x80 && (filter[i].isLetterOrNumber() || filter[i] == u'_'))
+            ++i;
+        const QStringView name = QStringView(filter).mid(start, i - start);
+        const QChar before = start > 0 ? filter[start - 1] : QChar();
+        if (before == u'$') {
+            if (name == u"ENV")
+                return u"the jq filter reads the environment ($ENV)"_s;
+        } else if (before != u'.' && !before.isLetterOrNumber() && before != u'_') {
+            if (name == u"env")
+                return u"the jq filter reads the environment (env)"_s;
+            if (name == u"import" || name == u"include" || name == u"modulemeta" || name == u"get_search_list")
+                return u"the jq filter loads modules from files (%1)"_s.arg(name);
+        }
+        --i;
+    }
+    return {};
+}
+
+} // namespace
+
+ReadOnlyUse jqReadOnly(const QList<Word> &args)
+{
+    static const QSet<QString> flags = setOf({u"--seq", u"--stream", u"--stream-errors", u"--slurp", u"--raw-input",
+                                              u"--null-input", u"--compact-output", u"--tab", u"--color-output",
+                                              u"--monochrome-output", u"--ascii-output", u"--unbuffered",
+                                              u"--sort-keys", u"--raw-output", u"--raw-output0", u"--join-output",
+                                              u"--binary", u"--exit-status", u"--help", u"--version",
+                                              u"--build-configuration"});
+    QList<Word> files;
+    Word filter;
+    bool haveFilter = false;
+    bool positionalArguments = false; // after --args / --jsonargs, operands are strings, not files
+    bool endOfOptions = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const Word &word = args[i];
+        const QString &text = word.text;
+        const bool option = !endOfOptions && text.startsWith(u'-') && text.size() > 1;
+        if (!option) {
+            if (!haveFilter) {
+                filter = word;
+                haveFilter = true;
+            } else if (!positionalArguments) {
+                files << word;
+            }
+            continue;
+        }
+        if (text == u"--"_s) {
+            endOfOptions = true;
+        } else if (text == u"--args"_s || text == u"--jsonargs"_s) {
+            positionalArguments = true;
+        } else if (text == u"--arg"_s || text == u"--argjson"_s) {
+            i += 2;
+        } else if (text == u"--rawfile"_s || text == u"--slurpfile"_s) {
+            if (i + 2 < args.size())
+                files << args[i + 2];
+            i += 2;
+        } else if (text == u"--indent"_s) {
+            ++i;
+        } else if (text == u"-f"_s || text == u"--from-file"_s) {
+            return notReadOnly(u"jq %1 runs a filter from a file, which cannot be checked"_s.arg(text),
+                               i + 1 < args.size() ? QList<Word>{args[i + 1]} : QList<Word>());
+        } else if (text.startsWith(u"-L"_s) || text.startsWith(u"--library-path"_s)) {
+            return notReadOnly(u"jq %1 loads modules from a folder"_s.arg(text));
+        } else if (text.startsWith(u"--"_s)) {
+            if (!flags.contains(text))
+                return notReadOnly(u"jq %1 is an option Gatehouse does not know"_s.arg(text));
+        } else {
+            for (const QChar c : QStringView(text).mid(1))
+                if (!QStringView(u"sjranRCMScehVb").contains(c))
+                    return notReadOnly(u"jq -%1 is an option Gatehouse does not know"_s.arg(c), files);
+        }
+    }
+    if (haveFilter) {
+        if (!filter.isStatic())
+            return notReadOnly(u"the jq filter %1 is decided at run time"_s.arg(filter.raw), files);
+        if (const QString problem = jqFilterProblem(filter.text); !problem.isEmpty())
+            return notReadOnly(problem, files);
+    }
+    return readOnlyWith(files);
+}
+
+} // namespace gatehouse::shell::detail
