@@ -30,9 +30,18 @@ Policy Policy::load(const PolicyOptions &options)
     if (!o.managedDir.isEmpty()) {
         sources.append({o.managedDir + QStringLiteral("/managed-settings.json"), Layer::Managed});
         const QDir dropIns(o.managedDir + QStringLiteral("/managed-settings.d"));
-        const QStringList names = dropIns.entryList({QStringLiteral("*.json")}, QDir::Files | QDir::Readable, QDir::Name);
-        for (const QString &name : names)
-            sources.append({dropIns.filePath(name), Layer::Managed});
+        // Every *.json entry counts: one that cannot be read (a dangling link, a folder, no
+        // permission) is an error, never a deny list silently dropped.
+        const QStringList names = dropIns.entryList({QStringLiteral("*.json")},
+                                                    QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
+        for (const QString &name : names) {
+            const QString path = dropIns.filePath(name);
+            const QFileInfo info(path);
+            if (info.isFile() && info.isReadable())
+                sources.append({path, Layer::Managed});
+            else
+                policy.m_errors << QStringLiteral("%1:1:1: this managed settings file cannot be read").arg(path);
+        }
     }
     for (const QString &file : std::as_const(o.cliSettingsFiles))
         sources.append({QDir(o.projectDir).absoluteFilePath(file), Layer::Cli});

@@ -8,6 +8,7 @@
 #include "testenv.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -192,6 +193,31 @@ private Q_SLOTS:
         const Decision d = bash(engine, QStringLiteral("curl https://example.com"));
         QCOMPARE(d.verdict, Verdict::Deny);
         QCOMPARE(d.source, Source::Managed);
+    }
+
+    void anUnreadableManagedDropInIsAnError_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("a dangling link") << QStringLiteral("link");
+        QTest::newRow("a folder") << QStringLiteral("folder");
+    }
+
+    void anUnreadableManagedDropInIsAnError()
+    {
+        // Its deny list must not vanish without a word: the policy fails closed, naming it.
+        QFETCH(QString, kind);
+        Fixture f;
+        const QString path = f.managed() + QStringLiteral("/managed-settings.d/20-deny.json");
+        f.write(f.managed() + QStringLiteral("/managed-settings.d/10-fine.json"), "{}");
+        if (kind == QStringLiteral("link"))
+            QVERIFY(QFile::link(f.managed() + QStringLiteral("/gone.json"), path));
+        else
+            QVERIFY(QDir().mkpath(path));
+        f.user("{\"permissions\": {\"allow\": [\"Bash(git status)\"]}}");
+        const Policy policy = Policy::load(f.options());
+        QCOMPARE(policy.errors().size(), 1);
+        QVERIFY2(policy.errors().first().startsWith(path + QStringLiteral(":1:1:")), qPrintable(policy.errors().first()));
+        QCOMPARE(bash(Engine(policy), QStringLiteral("git status")).verdict, Verdict::Ask);
     }
 
     void commandLineModeWins()
