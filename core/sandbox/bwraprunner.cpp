@@ -160,7 +160,10 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         return fail(QStringLiteral("the project folder %1 does not exist").arg(spec.projectDir));
     const QStringList writable = canonicalWritableFolders(spec);
 
-    QStringList args{QStringLiteral("--unshare-all"), QStringLiteral("--unshare-user"), QStringLiteral("--disable-userns"), QStringLiteral("--die-with-parent"),
+    // No --die-with-parent: bubblewrap killed while its child still builds the sandbox
+    // leaves that child waiting forever. The helper's lifeline ends the sandbox instead when
+    // Gatehouse goes, and bubblewrap exits with it.
+    QStringList args{QStringLiteral("--unshare-all"), QStringLiteral("--unshare-user"), QStringLiteral("--disable-userns"),
                      // The helper is the sandbox's first process: no bubblewrap init without the
                      // seccomp filter whose memory a command could write through /proc.
                      QStringLiteral("--as-pid-1"), QStringLiteral("--new-session"),

@@ -7,7 +7,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <linux/close_range.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace gatehouse::sandbox {
@@ -24,15 +25,14 @@ SandboxProcess::SandboxProcess(QObject *parent)
 
 SandboxProcess::~SandboxProcess()
 {
-    if (m_process && m_process->state() != QProcess::NotRunning) {
+    if (m_lifeline >= 0)
+        ::close(m_lifeline); // the helper ends the sandbox, and bubblewrap ends with it
+    if (m_process && m_process->state() != QProcess::NotRunning && !m_process->waitForFinished(3000)) {
         ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
-        m_process->kill();
-        m_process->waitForFinished(5000);
+        m_process->waitForFinished(3000);
     }
     if (m_statusPipe >= 0)
         ::close(m_statusPipe);
-    if (m_lifeline >= 0)
-        ::close(m_lifeline);
 }
 
 bool SandboxProcess::isRunning() const
@@ -96,9 +96,9 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     const pid_t parent = ::getpid();
     m_process->setChildProcessModifier([writeEnd, lifelineRead, parent] {
         ::setpgid(0, 0); // bubblewrap leads a process group of its own, killed as one
-        // bubblewrap's --die-with-parent covers the sandbox when bubblewrap dies, not bubblewrap
-        // when Gatehouse dies: this does.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        // No parent-death signal for bubblewrap: killed while its child is still building the
+        // sandbox, that child would wait forever. When Gatehouse dies, the lifeline closes, the
+        // helper ends the sandbox as soon as it starts, and bubblewrap exits with it.
         if (::getppid() != parent)
             ::_exit(125);
         // The status pipe on 3 and the lifeline on 4 (dup2 clears close-on-exec on both).
@@ -107,6 +107,11 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
         if (statusCopy < 0 || lifelineCopy < 0 || ::dup2(statusCopy, 3) != 3
             || ::dup2(lifelineCopy, BwrapRunner::lifelineFd) != BwrapRunner::lifelineFd)
             ::_exit(125);
+        // Nothing else of Gatehouse's reaches the sandbox (its log file, sockets...): every other
+        // descriptor closes on exec.
+        if (::syscall(SYS_close_range, BwrapRunner::lifelineFd + 1, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+            for (int fd = BwrapRunner::lifelineFd + 1; fd < 65536; ++fd)
+                ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     });
     connect(m_process, &QProcess::finished, this, &SandboxProcess::processFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -127,14 +132,17 @@ void SandboxProcess::cancel()
         return;
     if (!m_timedOut)
         m_cancelled = true;
-    // bwrap's child dies with it (--die-with-parent), and with the pid namespace's first
-    // process everything the command started; the group kill covers the moment before that.
-    ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
-    m_process->kill();
-    if (m_lifeline >= 0) { // and should bubblewrap's child outlive it, the helper ends it
+    // Closing the lifeline makes the helper (the sandbox's pid 1) exit, which ends everything
+    // the command started, and bubblewrap with it. Killing bubblewrap instead could leave its
+    // child stuck if the sandbox were still being built; that is only the fallback.
+    if (m_lifeline >= 0) {
         ::close(m_lifeline);
         m_lifeline = -1;
     }
+    QTimer::singleShot(std::chrono::seconds(3), this, [this] {
+        if (isRunning())
+            ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
+    });
 }
 
 void SandboxProcess::collect(QProcess::ProcessChannel channel)

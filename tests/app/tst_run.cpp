@@ -447,6 +447,15 @@ private Q_SLOTS:
             QVERIFY(process.waitForFinished());
         }
         QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^sleep 31341")).isEmpty(), 10000);
+        // Nor is any part of bubblewrap left behind, whatever moment of its setup the kill hit.
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^/usr/bin/bwrap .* sleep 31341$")).isEmpty(), 10000);
+    }
+
+    void onlyTheStandardDescriptorsReachTheCommand()
+    {
+        // Gatehouse's own descriptors (its log file, the proxy's sockets) stay outside.
+        const Run run = shell(m_project, QStringLiteral("ls /proc/$$/fd | tr '\\n' ' '"));
+        QCOMPARE(run.out, QStringLiteral("0 1 2 "));
     }
 
     void escapeProneCallsAreRefused()
