@@ -92,25 +92,29 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     }
     m_process->setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
     const int writeEnd = status[1];
+    const int readEnd = status[0];
     const int lifelineRead = lifeline[0];
     const pid_t parent = ::getpid();
-    m_process->setChildProcessModifier([writeEnd, lifelineRead, parent] {
+    m_process->setChildProcessModifier([writeEnd, readEnd, lifelineRead, parent] {
         ::setpgid(0, 0); // bubblewrap leads a process group of its own, killed as one
         // No parent-death signal for bubblewrap: killed while its child is still building the
         // sandbox, that child would wait forever. When Gatehouse dies, the lifeline closes, the
         // helper ends the sandbox as soon as it starts, and bubblewrap exits with it.
         if (::getppid() != parent)
             ::_exit(125);
-        // The status pipe on 3 and the lifeline on 4 (dup2 clears close-on-exec on both).
+        // The status pipe on 3, the lifeline on 4, and on 5 bubblewrap's own copy of the status
+        // pipe's read end: should Gatehouse die, bubblewrap's status report must not meet a pipe
+        // without readers (SIGPIPE would kill it halfway and strand its child).
         const int statusCopy = ::fcntl(writeEnd, F_DUPFD_CLOEXEC, 10);
         const int lifelineCopy = ::fcntl(lifelineRead, F_DUPFD_CLOEXEC, 10);
-        if (statusCopy < 0 || lifelineCopy < 0 || ::dup2(statusCopy, 3) != 3
-            || ::dup2(lifelineCopy, BwrapRunner::lifelineFd) != BwrapRunner::lifelineFd)
+        const int readCopy = ::fcntl(readEnd, F_DUPFD_CLOEXEC, 10);
+        if (statusCopy < 0 || lifelineCopy < 0 || readCopy < 0 || ::dup2(statusCopy, 3) != 3
+            || ::dup2(lifelineCopy, BwrapRunner::lifelineFd) != BwrapRunner::lifelineFd || ::dup2(readCopy, 5) != 5)
             ::_exit(125);
         // Nothing else of Gatehouse's reaches the sandbox (its log file, sockets...): every other
-        // descriptor closes on exec.
-        if (::syscall(SYS_close_range, BwrapRunner::lifelineFd + 1, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-            for (int fd = BwrapRunner::lifelineFd + 1; fd < 65536; ++fd)
+        // descriptor closes on exec. The helper closes all but 0, 1 and 2 for the command.
+        if (::syscall(SYS_close_range, 6U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+            for (int fd = 6; fd < 65536; ++fd)
                 ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     });
     connect(m_process, &QProcess::finished, this, &SandboxProcess::processFinished);

@@ -40,6 +40,7 @@
 #include <seccomp.h>
 
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -360,6 +361,10 @@ bool isMountOption(const char *arg)
     sigset_t none;
     ::sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // The command gets standard input, output and error, nothing else bubblewrap passed on.
+    if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+        for (int fd = 3; fd < 65536; ++fd)
+            ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         std::fprintf(stderr, "gatehouse-sandbox-helper: cannot set no-new-privs: %s\n", std::strerror(errno));
         ::_exit(125);
