@@ -229,4 +229,14 @@ AwkUse awkUse(const QList<Word> &args)
     return use;
 }
 
+bool isAsciiNumber(QStringView text)
+{
+    if (text.isEmpty())
+        return false;
+    for (const QChar c : text)
+        if (c < u'0' || c > u'9')
+            return false;
+    return true;
+}
+
 } // namespace gatehouse::shell::detail

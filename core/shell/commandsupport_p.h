@@ -17,6 +17,9 @@ QSet<QString> setOf(std::initializer_list<const char16_t *> names);
 bool isOption(const Word &word);
 /// NAME=value with a valid shell name.
 bool looksLikeAssignment(const QString &text);
+
+/// Non-empty and only ASCII digits (a Unicode digit is no number to bash).
+bool isAsciiNumber(QStringView text);
 /// The positional arguments (not options; all after "--"), skipping the values of the options
 /// in @p withValue.
 QList<Word> positional(const QList<Word> &args, const QSet<QString> &withValue = {});

@@ -43,12 +43,7 @@ bool isInteger(QStringView text)
 {
     if (text.startsWith(u'-') || text.startsWith(u'+'))
         text = text.mid(1);
-    if (text.isEmpty())
-        return false;
-    for (const QChar c : text)
-        if (!c.isDigit() || c.unicode() >= 0x80)
-            return false;
-    return true;
+    return isAsciiNumber(text);
 }
 
 // A value that is a number: a literal integer, or exactly one $((...)) (whose result is one).

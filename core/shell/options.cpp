@@ -2,6 +2,8 @@
 // GNU getopt_long's reading of a command's words (options_p.h).
 #include "shell/options_p.h"
 
+#include "shell/commandsupport_p.h"
+
 namespace gatehouse::shell::detail {
 
 using namespace Qt::StringLiterals;
@@ -110,16 +112,6 @@ Word valueWord(const Word &from, const QString &text)
     return value;
 }
 
-bool isNumber(QStringView text)
-{
-    if (text.isEmpty())
-        return false;
-    for (const QChar c : text)
-        if (!c.isDigit() || c.unicode() >= 0x80)
-            return false;
-    return true;
-}
-
 } // namespace
 
 ParsedArgs parseOptions(const QList<Word> &args, const OptionTable &table)
@@ -165,7 +157,7 @@ ParsedArgs parseOptions(const QList<Word> &args, const OptionTable &table)
             parsed.options << option;
             continue;
         }
-        if (table.numberOptions() && isNumber(QStringView(text).mid(1))) {
+        if (table.numberOptions() && isAsciiNumber(QStringView(text).mid(1))) {
             parsed.options << ParsedOption{u"#"_s, {}, u'-', true, valueWord(word, text.mid(1))};
             continue;
         }

@@ -608,26 +608,21 @@ void Parser::markArithmetic(qsizetype first, bool pipeline, bool background)
     }
 }
 
-qsizetype Parser::parseArithmeticText(const Scope &scope, bool fromCommand)
+qsizetype Parser::skipArithmeticBody(const Scope &scope, QChar open, QChar close, qsizetype start, const QString &unclosed)
 {
-    const qsizetype start = m_pos;
-    m_pos += 2;
+    const qsizetype bodyStart = m_pos;
     int depth = 0;
     Word scratch;
-    const qsizetype bodyStart = m_pos;
     while (true) {
         if (atEnd())
-            failAt(u"\"((\" is not closed with \"))\""_s, start);
+            failAt(unclosed, start);
         const QChar c = peek();
-        if (c == u'(') {
+        if (c == open) {
             ++depth;
             ++m_pos;
-        } else if (c == u')') {
-            if (depth == 0) {
-                if (peek(1) != u')')
-                    fail(u"\"((\" is not closed with \"))\""_s);
-                break;
-            }
+        } else if (c == close) {
+            if (depth == 0)
+                return bodyStart;
             --depth;
             ++m_pos;
         } else if (c == u'$' || c == u'`' || c == u'"' || c == u'\'' || c == u'\\') {
@@ -637,6 +632,16 @@ qsizetype Parser::parseArithmeticText(const Scope &scope, bool fromCommand)
             ++m_pos;
         }
     }
+}
+
+qsizetype Parser::parseArithmeticText(const Scope &scope, bool fromCommand)
+{
+    const qsizetype start = m_pos;
+    m_pos += 2; // ((
+    const QString unclosed = u"\"((\" is not closed with \"))\""_s;
+    const qsizetype bodyStart = skipArithmeticBody(scope, u'(', u')', start, unclosed);
+    if (peek(1) != u')')
+        fail(unclosed);
     // Recorded after what is nested in it, like commands.
     const qsizetype index = recordArithmetic(Arithmetic::Kind::Expression, m_text.mid(bodyStart, m_pos - bodyStart), start, scope);
     m_result.arithmetic[index].fromCommand = fromCommand;
@@ -648,28 +653,7 @@ void Parser::parseBracketArithmetic(const Scope &scope)
 {
     const qsizetype start = m_pos;
     m_pos += 2; // $[
-    int depth = 0;
-    Word scratch;
-    const qsizetype bodyStart = m_pos;
-    while (true) {
-        if (atEnd())
-            failAt(u"\"$[\" is not closed with \"]\""_s, start);
-        const QChar c = peek();
-        if (c == u'[') {
-            ++depth;
-            ++m_pos;
-        } else if (c == u']') {
-            if (depth == 0)
-                break;
-            --depth;
-            ++m_pos;
-        } else if (c == u'$' || c == u'`' || c == u'"' || c == u'\'' || c == u'\\') {
-            QString ignored;
-            readWordPart(scratch, ignored, inner(scope), false);
-        } else {
-            ++m_pos;
-        }
-    }
+    const qsizetype bodyStart = skipArithmeticBody(scope, u'[', u']', start, u"\"$[\" is not closed with \"]\""_s);
     recordArithmetic(Arithmetic::Kind::Expression, m_text.mid(bodyStart, m_pos - bodyStart), start, scope);
     ++m_pos;
 }

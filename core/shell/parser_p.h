@@ -147,6 +147,9 @@ private:
 
     // "$[" ... "]" (bash's old form of $((...))) at the current position.
     void parseBracketArithmetic(const Scope &scope);
+    // Reads an arithmetic body (nested brackets, substitutions, quotes) up to the @p close that
+    // ends it, where m_pos stops; returns where the body started.
+    qsizetype skipArithmeticBody(const Scope &scope, QChar open, QChar close, qsizetype start, const QString &unclosed);
 
     qsizetype recordArithmetic(Arithmetic::Kind kind, const QString &text, qsizetype offset, const Scope &scope);
 
