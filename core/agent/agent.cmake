@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The agent: conversation, model clients, tools, the loop (included from core/CMakeLists.txt).
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/message.cpp ${CMAKE_CURRENT_LIST_DIR}/message.h
+    ${CMAKE_CURRENT_LIST_DIR}/modelclient.h
+    ${CMAKE_CURRENT_LIST_DIR}/tool.h
+)
