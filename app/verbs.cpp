@@ -315,13 +315,9 @@ int runSandboxed(const QStringList &arguments)
         return 2;
     }
 
-    sandbox::SandboxSpec spec;
-    spec.projectDir = options.projectDir;
-    spec.writableFolders = policy.workspaceFolders() + policy.sandboxAllowWrite();
+    sandbox::SandboxSpec spec = sandbox::specForPolicy(policy);
     for (const QString &path : parser.values(allowWrite))
         spec.writableFolders << QFileInfo(path).absoluteFilePath();
-    spec.denyRead = sandbox::defaultDenyRead(options.homeDir, {paths::configDir(), paths::dataDir(), paths::stateDir()})
-                    + policy.sandboxDenyRead();
     for (const QString &path : parser.values(denyRead))
         spec.denyRead << QFileInfo(path).absoluteFilePath();
     const QString here = QDir::currentPath();

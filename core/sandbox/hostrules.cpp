@@ -3,6 +3,8 @@
 
 #include "policy/policy.h"
 
+#include <QHostAddress>
+
 namespace gatehouse::sandbox {
 
 QString printableHost(const QString &host)
@@ -75,5 +77,18 @@ HostRules::Decision HostRules::decide(const QString &host) const
             return {Verdict::Allow, QStringLiteral("allowed: %1").arg(entry.source), true};
     return {Verdict::Ask, QStringLiteral("no rule allows the host %1").arg(name), false};
 }
+
+bool isLocalDestination(QHostAddress address)
+{
+    bool mapped = false;
+    const quint32 v4 = address.toIPv4Address(&mapped); // also IPv4-mapped IPv6 (::ffff:127.0.0.1)
+    if (mapped)
+        address = QHostAddress(v4);
+    if (address.protocol() == QAbstractSocket::IPv4Protocol && (address.toIPv4Address() >> 24) == 0)
+        return true; // 0.0.0.0/8: "this host"
+    return address.isLoopback() || address.isLinkLocal() || address.isMulticast() || address.isBroadcast()
+           || address == QHostAddress(QHostAddress::AnyIPv6);
+}
+
 
 } // namespace gatehouse::sandbox

@@ -3,6 +3,7 @@
 
 #include "policy/rule.h"
 
+#include <QHostAddress>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -57,6 +58,10 @@ private:
     QList<Entry> m_deny;
     QList<Entry> m_ask;
 };
+
+/// Whether @p address reaches this machine or its link (loopback, link-local, multicast,
+/// broadcast, unspecified, 0.0.0.0/8, also IPv4-mapped): only an allow entry naming the host opens those.
+bool isLocalDestination(QHostAddress address);
 
 /// @p host with control characters shown as \\xNN and cut to 255 characters, fit for a message.
 QString printableHost(const QString &host);

@@ -16,19 +16,6 @@ namespace {
 
 constexpr qint64 bufferLimit = 256 * 1024; // per direction: reading stops while the other side is this far behind
 
-// Destinations that reach this machine or its link: only an allow entry naming the host opens them.
-bool isLocalDestination(QHostAddress address)
-{
-    bool mapped = false;
-    const quint32 v4 = address.toIPv4Address(&mapped); // also IPv4-mapped IPv6 (::ffff:127.0.0.1)
-    if (mapped)
-        address = QHostAddress(v4);
-    if (address.protocol() == QAbstractSocket::IPv4Protocol && (address.toIPv4Address() >> 24) == 0)
-        return true; // 0.0.0.0/8: "this host"
-    return address.isLoopback() || address.isLinkLocal() || address.isMulticast() || address.isBroadcast()
-           || address == QHostAddress(QHostAddress::AnyIPv6);
-}
-
 } // namespace
 
 ProxyConnection::ProxyConnection(NetworkProxy *proxy, QLocalSocket *client, const QString &label)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sandbox/sandboxspec.h"
 
+#include "common/paths.h"
+#include "policy/policy.h"
+
 namespace gatehouse::sandbox {
 
 QStringList defaultDenyRead(const QString &home, const QStringList &gatehouseFolders)
@@ -71,6 +74,16 @@ QStringList protectedEntries()
             QStringLiteral(".bash_login"),  QStringLiteral(".profile"),    QStringLiteral(".zshrc"),
             QStringLiteral(".zshenv"),      QStringLiteral(".zprofile"),   QStringLiteral(".npmrc"),
             QStringLiteral(".yarnrc"),      QStringLiteral(".yarnrc.yml"), QStringLiteral(".pnpmfile.cjs")};
+}
+
+SandboxSpec specForPolicy(const policy::Policy &policy)
+{
+    SandboxSpec spec;
+    spec.projectDir = policy.projectDir();
+    spec.writableFolders = policy.workspaceFolders() + policy.sandboxAllowWrite();
+    spec.denyRead = defaultDenyRead(policy.homeDir(), {paths::configDir(), paths::dataDir(), paths::stateDir()})
+                    + policy.sandboxDenyRead();
+    return spec;
 }
 
 } // namespace gatehouse::sandbox

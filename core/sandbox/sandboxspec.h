@@ -5,6 +5,10 @@
 #include <QString>
 #include <QStringList>
 
+namespace gatehouse::policy {
+class Policy;
+}
+
 /// What a sandboxed command may see and do (SECURITY-MODEL.md section 6).
 namespace gatehouse::sandbox {
 
@@ -30,6 +34,11 @@ struct SandboxSpec
     /// Captured output (SandboxProcess::Captured) keeps at most this many bytes of each channel.
     qint64 outputLimit = 1024 * 1024;
 };
+
+/// The sandbox of a project's Bash commands under @p policy: the workspace folders and
+/// sandbox.filesystem.allowWrite writable; the default credential stores, Gatehouse's own folders
+/// and sandbox.filesystem.denyRead unreadable. No network until proxySocket is set.
+SandboxSpec specForPolicy(const policy::Policy &policy);
 
 /// The proxy variables a sandboxed command gets for @p port (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
 /// their lower-case forms, and NO_PROXY empty so that every host goes through the proxy).

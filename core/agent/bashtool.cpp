@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agent/bashtool.h"
+
+#include "sandbox/networkproxy.h"
+#include "sandbox/sandboxprocess.h"
+
+#include <QJsonValue>
+
+namespace gatehouse::agent {
+
+BashTool::BashTool(sandbox::SandboxSpec spec, sandbox::NetworkProxy *proxy, QObject *parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+    , m_proxy(proxy)
+{
+}
+
+BashTool::~BashTool()
+{
+    if (m_proxy && !m_endpoint.isEmpty())
+        m_proxy->closeEndpoint(m_endpoint);
+}
+
+bool BashTool::isRunning() const
+{
+    return m_process != nullptr;
+}
+
+void BashTool::start(const QJsonObject &input, std::function<void(const ToolResult &)> done)
+{
+    Q_ASSERT(!m_process);
+    m_done = std::move(done);
+    m_command = input.value(QStringLiteral("command")).toString();
+    sandbox::SandboxSpec spec = m_spec;
+    const QJsonValue timeout = input.value(QStringLiteral("timeout"));
+    spec.timeoutSeconds = defaultTimeoutSeconds;
+    if (timeout.isDouble() && timeout.toDouble() > 0)
+        spec.timeoutSeconds = std::min(maxTimeoutSeconds, static_cast<int>(timeout.toDouble()));
+
+    if (m_proxy) {
+        auto endpoint = m_proxy->openEndpoint(m_command);
+        if (!endpoint) {
+            // No proxy means no network, not a command that runs unfiltered.
+            const QString reason = endpoint.error().message;
+            QMetaObject::invokeMethod(this, [this, reason] { finished(125, QStringLiteral("the network proxy could not open: %1").arg(reason)); },
+                                      Qt::QueuedConnection);
+            return;
+        }
+        m_endpoint = *endpoint;
+        spec.proxySocket = m_endpoint;
+    }
+    m_process = new sandbox::SandboxProcess(this);
+    connect(m_process, &sandbox::SandboxProcess::finished, this, &BashTool::finished);
+    m_process->start(spec, {QStringLiteral("/bin/bash"), QStringLiteral("-c"), m_command},
+                     sandbox::SandboxProcess::Channels::Captured);
+}
+
+void BashTool::cancel()
+{
+    if (m_process)
+        m_process->cancel();
+}
+
+void BashTool::finished(int exitStatus, const QString &error)
+{
+    ToolResult result;
+    qint64 elapsed = 0;
+    bool truncated = false;
+    QByteArray out;
+    QByteArray err;
+    if (m_process) {
+        out = m_process->standardOutput();
+        err = m_process->standardError();
+        truncated = m_process->outputTruncated();
+        elapsed = m_process->elapsedMs();
+        m_process->deleteLater();
+        m_process = nullptr;
+    }
+    if (m_proxy && !m_endpoint.isEmpty())
+        m_proxy->closeEndpoint(m_endpoint);
+    m_endpoint.clear();
+    result.content = formatCommandOutput(out, err, exitStatus, error, truncated);
+    result.isError = exitStatus != 0;
+    result.details = {{QStringLiteral("exitStatus"), exitStatus},
+                      {QStringLiteral("durationMs"), elapsed},
+                      {QStringLiteral("sandbox"), QStringLiteral("bubblewrap")},
+                      {QStringLiteral("network"), m_proxy ? QStringLiteral("proxy") : QStringLiteral("none")},
+                      {QStringLiteral("outputTruncated"), truncated}};
+    if (!error.isEmpty())
+        result.details.insert(QStringLiteral("sandboxError"), error);
+    auto done = std::move(m_done);
+    m_done = nullptr;
+    if (done)
+        done(result);
+}
+
+QString formatCommandOutput(const QByteArray &out, const QByteArray &err, int exitStatus, const QString &error,
+                            bool truncated)
+{
+    QString text = QString::fromUtf8(out);
+    if (!err.isEmpty()) {
+        if (!text.isEmpty() && !text.endsWith(u'\n'))
+            text += u'\n';
+        text += QStringLiteral("[stderr]\n") + QString::fromUtf8(err);
+    }
+    if (!text.isEmpty() && !text.endsWith(u'\n'))
+        text += u'\n';
+    if (truncated)
+        text += QStringLiteral("[output cut: only the first part of each stream was kept]\n");
+    if (exitStatus == 124)
+        text += QStringLiteral("[stopped: the command ran out of time]\n");
+    else if (exitStatus == 125)
+        text += QStringLiteral("[the sandbox could not be built, so the command did not run]\n");
+    else if (exitStatus == 130)
+        text += QStringLiteral("[cancelled by the person]\n");
+    if (!error.isEmpty())
+        text += QStringLiteral("[sandbox: %1]\n").arg(error);
+    if (exitStatus != 0)
+        text += QStringLiteral("Exit status %1\n").arg(exitStatus);
+    if (text.isEmpty())
+        text = QStringLiteral("(no output)\n");
+    return text;
+}
+
+} // namespace gatehouse::agent

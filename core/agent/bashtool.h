@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "agent/tool.h"
+#include "sandbox/sandboxspec.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+
+namespace gatehouse::sandbox {
+class NetworkProxy;
+class SandboxProcess;
+}
+
+namespace gatehouse::agent {
+
+/// The Bash tool: runs an allowed command with bash inside the sandbox of SECURITY-MODEL.md
+/// section 6, its network through the session's proxy (an endpoint per command, labelled with
+/// the command line, so the person sees which command asks for a host). One command at a time.
+class BashTool final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BashTool)
+
+public:
+    static constexpr int defaultTimeoutSeconds = 120;
+    static constexpr int maxTimeoutSeconds = 600;
+
+    /// @p spec is the project's sandbox (sandbox::specForPolicy); @p proxy may be null: no
+    /// network at all. The proxy must outlive this tool.
+    explicit BashTool(sandbox::SandboxSpec spec, sandbox::NetworkProxy *proxy, QObject *parent = nullptr);
+    ~BashTool() override;
+
+    /// Runs input.command (input.timeout in seconds, at most maxTimeoutSeconds); @p done is
+    /// called once, on the event loop, with the output, the exit status and the sandbox's
+    /// reason when it stopped or could not build the sandbox.
+    void start(const QJsonObject &input, std::function<void(const ToolResult &)> done);
+    /// Kills the command and everything it started; done() follows with exit status 130.
+    void cancel();
+    bool isRunning() const;
+
+private:
+    void finished(int exitStatus, const QString &error);
+
+    sandbox::SandboxSpec m_spec;
+    QPointer<sandbox::NetworkProxy> m_proxy;
+    sandbox::SandboxProcess *m_process = nullptr;
+    QString m_endpoint;
+    QString m_command;
+    std::function<void(const ToolResult &)> m_done;
+};
+
+/// The text the model reads for a finished command: standard output, standard error, the exit
+/// status when not 0, and notes on truncation, timeout and the sandbox.
+QString formatCommandOutput(const QByteArray &out, const QByteArray &err, int exitStatus, const QString &error,
+                            bool truncated);
+
+} // namespace gatehouse::agent
