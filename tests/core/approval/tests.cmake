@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+gatehouse_add_test(NAME core.approval.ruleproposal SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_ruleproposal.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core approval)
