@@ -3,3 +3,5 @@ gatehouse_add_test(NAME core.approval.ruleproposal SOURCES ${CMAKE_CURRENT_LIST_
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core approval)
 gatehouse_add_test(NAME core.approval.broker SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_approvalbroker.cpp
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core approval)
+gatehouse_add_test(NAME core.approval.rulewriter SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_rulewriter.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core approval trust)

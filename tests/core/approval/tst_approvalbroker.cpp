@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The approval broker: the queue, each kind of answer, "always" rules written to each layer,
-// session answers that die with the session, and what is never offered.
+// The approval broker: the queue, each kind of answer, edited rules, session answers that die
+// with the session, and what is never offered. (What "always" writes: tst_rulewriter.cpp.)
 #include "approval/approvalbroker.h"
-#include "approval/rulewriter.h"
 #include "policy/engine.h"
-#include "trust/truststore.h"
 
 #include "testenv.h"
 
@@ -189,121 +187,6 @@ private Q_SLOTS:
         QVERIFY(!s.heard->has_value());
     }
 
-    void alwaysWritesTheChosenLayer_data()
-    {
-        QTest::addColumn<Layer>("layer");
-        QTest::addColumn<bool>("existing");
-        QTest::newRow("project local, existing file") << Layer::Local << true;
-        QTest::newRow("project shared, existing file") << Layer::Project << true;
-        QTest::newRow("user, existing file") << Layer::User << true;
-        QTest::newRow("project local, new file") << Layer::Local << false;
-        QTest::newRow("user, new file") << Layer::User << false;
-    }
-
-    void alwaysWritesTheChosenLayer()
-    {
-        QFETCH(Layer, layer);
-        QFETCH(bool, existing);
-        Fixture fixture;
-        const QString path = fixture.fileOf(layer);
-        if (existing) {
-            test::writeFile(path, R"j({"permissions": {"allow": ["Bash(ls)"], "deny": ["Bash(npm test --bad *)"]},
-                                      "env": {"A": "1"}, "sandbox": {"autoAllow": false}})j");
-            QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
-        }
-        ApprovalBroker broker(fixture.options());
-        QSignalSpy policyChanged(&broker, &ApprovalBroker::policyChanged);
-        const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
-        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, layer));
-        QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
-        QCOMPARE(outcome->file, path);
-        QCOMPARE(outcome->layer, layer);
-        QCOMPARE(policyChanged.count(), 1);
-
-        const QByteArray text = readAll(path);
-        const QJsonObject root = QJsonDocument::fromJson(text).object();
-        const QJsonObject permissions = root.value(QStringLiteral("permissions")).toObject();
-        QStringList allow;
-        for (const QJsonValue &value : permissions.value(QStringLiteral("allow")).toArray())
-            allow << value.toString();
-        QCOMPARE(allow, existing ? QStringList({QStringLiteral("Bash(ls)"), QStringLiteral("Bash(npm test *)")})
-                                 : QStringList{QStringLiteral("Bash(npm test *)")});
-        QVERIFY2(text.startsWith("{\n  \"") && !text.contains("\n    \"permissions"), text.constData()); // indented by two
-        if (existing) {
-            QCOMPARE(root.value(QStringLiteral("env")).toObject().value(QStringLiteral("A")).toString(), QStringLiteral("1"));
-            QCOMPARE(permissions.value(QStringLiteral("deny")).toArray().size(), 1);
-            QCOMPARE(root.value(QStringLiteral("sandbox")).toObject().value(QStringLiteral("autoAllow")).toBool(true), false);
-            QCOMPARE(QFile::permissions(path) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
-                     QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
-        } else if (layer == Layer::User) {
-            QCOMPARE(QFile::permissions(path) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
-                     QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        }
-        // Nothing but the settings file is left in its folder (no temporary file).
-        const QStringList entries = QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files | QDir::Hidden);
-        for (const QString &entry : entries)
-            QVERIFY2(entry.endsWith(QStringLiteral(".json")), qPrintable(entry));
-
-        // The next engine allows it from that layer; a deny rule of the same file still wins.
-        const Engine engine(Policy::load(broker.options()));
-        const Decision allowed = engine.decide(bash(QStringLiteral("npm test -- -u")));
-        QCOMPARE(verdictName(allowed.verdict), QStringLiteral("allow"));
-        QCOMPARE(sourceName(allowed.source), layerName(layer));
-        if (existing)
-            QCOMPARE(verdictName(engine.decide(bash(QStringLiteral("npm test --bad x"))).verdict), QStringLiteral("deny"));
-    }
-
-    void aBrokenFileIsNeverOverwritten()
-    {
-        Fixture fixture;
-        const QByteArray broken = "{\n  \"permissions\": {\"allow\": [\"Bash(ls)\",]}\n}\n";
-        ApprovalBroker broker(fixture.options());
-        const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
-        // Broken while the request waits (the person edits the file by hand meanwhile).
-        test::writeFile(fixture.fileOf(Layer::User), broken);
-        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::User));
-        QVERIFY(!outcome.has_value());
-        QVERIFY2(outcome.error().message.contains(fixture.fileOf(Layer::User) + QStringLiteral(":2:")),
-                 qPrintable(outcome.error().message));
-        QCOMPARE(readAll(fixture.fileOf(Layer::User)), broken);
-        QCOMPARE(broker.pending().size(), 1);
-        QVERIFY(!s.heard->has_value());
-    }
-
-    void theWriterRefusesABrokenFile_data()
-    {
-        QTest::addColumn<Layer>("layer");
-        QTest::newRow("project local") << Layer::Local;
-        QTest::newRow("project shared") << Layer::Project;
-        QTest::newRow("user") << Layer::User;
-    }
-
-    void theWriterRefusesABrokenFile()
-    {
-        QFETCH(Layer, layer);
-        Fixture fixture;
-        const QByteArray broken = "{\n  \"permissions\": {\"allow\": [\"Bash(ls)\"\n}\n";
-        test::writeFile(fixture.fileOf(layer), broken);
-        const auto saved = saveAllowRules(fixture.options(), layer, {QStringLiteral("Bash(npm test *)")});
-        QVERIFY(!saved.has_value());
-        QVERIFY2(saved.error().message.startsWith(fixture.fileOf(layer) + QStringLiteral(":4:")), qPrintable(saved.error().message));
-        QCOMPARE(readAll(fixture.fileOf(layer)), broken);
-    }
-
-    void aLinkedProjectFileIsRefused()
-    {
-        Fixture fixture;
-        test::writeFile(fixture.fileOf(Layer::User), "{}\n");
-        QDir().mkpath(fixture.project() + QStringLiteral("/.gatehouse"));
-        QVERIFY(QFile::link(fixture.fileOf(Layer::User), fixture.fileOf(Layer::Local)));
-        ApprovalBroker broker(fixture.options());
-        const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
-        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::Local));
-        QVERIFY(!outcome.has_value());
-        QVERIFY2(outcome.error().message.contains(QStringLiteral("symbolic link")), qPrintable(outcome.error().message));
-        QCOMPARE(readAll(fixture.fileOf(Layer::User)), QByteArray("{}\n"));
-    }
-
     void editedRulesAreParsedAndMustCoverTheCall_data()
     {
         QTest::addColumn<QStringList>("rules");
@@ -421,30 +304,6 @@ private Q_SLOTS:
         QVERIFY(!broker->allowedForSession(bash(QStringLiteral("curl -s https://example.com/status && rm -rf x"))));
         broker = std::make_unique<ApprovalBroker>(fixture.options());
         QVERIFY(!broker->allowedForSession(risky));
-    }
-
-    void alwaysRenewsTheTrustOfATrustedFolder_data()
-    {
-        QTest::addColumn<bool>("trustedBefore");
-        QTest::newRow("trusted before the write") << true;
-        QTest::newRow("never trusted") << false;
-    }
-
-    void alwaysRenewsTheTrustOfATrustedFolder()
-    {
-        QFETCH(bool, trustedBefore);
-        Fixture fixture;
-        trust::TrustStore store(fixture.config());
-        if (trustedBefore)
-            QVERIFY(store.trust(fixture.project(), trust::readGrants(fixture.project()).hash).has_value());
-        ApprovalBroker broker(fixture.options());
-        const Submitted s = submit(broker, bash(QStringLiteral("make check")));
-        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::Project));
-        QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
-        QCOMPARE(outcome->trustRenewed, trustedBefore);
-        const trust::Grants grants = trust::readGrants(fixture.project());
-        QVERIFY(grants.items.join(u'\n').contains(QStringLiteral("Bash(make check *)")));
-        QCOMPARE(store.isTrusted(fixture.project(), grants.hash), trustedBefore);
     }
 
     void cancelAllDeniesEverything()
