@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Deciding a Bash command: SECURITY-MODEL.md section 4, steps 1 to 7, and contained commands.
+#include "policy/bashlines.h"
 #include "policy/engine.h"
 #include "policy/paths.h"
 
@@ -216,6 +217,28 @@ struct CommandState
 };
 
 } // namespace
+
+QString bashRuleLine(const QList<Word> &words)
+{
+    return canonicalLine(words);
+}
+
+std::optional<QList<BashCommandLine>> bashCommandLines(const QString &text)
+{
+    const shell::ParseResult parsed = shell::parse(text);
+    if (!parsed.ok)
+        return std::nullopt;
+    QList<BashCommandLine> lines;
+    lines.reserve(parsed.commands.size());
+    for (const SimpleCommand &command : parsed.commands) {
+        BashCommandLine line;
+        line.command = shell::normalise(command);
+        line.line = canonicalLine(line.command.words);
+        line.context = command.context;
+        lines << std::move(line);
+    }
+    return lines;
+}
 
 Decision Engine::decideBash(const ToolCall &call) const
 {

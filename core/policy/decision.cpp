@@ -12,6 +12,8 @@ QString sourceName(Source source)
         return QStringLiteral("managed");
     case Source::Cli:
         return QStringLiteral("cli");
+    case Source::Session:
+        return QStringLiteral("session");
     case Source::Local:
         return QStringLiteral("local");
     case Source::Project:
@@ -39,6 +41,8 @@ Source sourceFor(Layer layer)
         return Source::Managed;
     case Layer::Cli:
         return Source::Cli;
+    case Layer::Session:
+        return Source::Session;
     case Layer::Local:
         return Source::Local;
     case Layer::Project:

@@ -18,7 +18,7 @@ struct ToolCall
 };
 
 /// What decided, in the words of `gatehouse check` (section 5).
-enum class Source { Managed, Cli, Local, Project, User, Builtin, Mode, Risk, Sandbox, Default };
+enum class Source { Managed, Cli, Session, Local, Project, User, Builtin, Mode, Risk, Sandbox, Default };
 QString sourceName(Source source);
 Source sourceFor(Layer layer);
 

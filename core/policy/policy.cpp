@@ -14,6 +14,14 @@ bool isTightening(Mode mode) { return mode == Mode::Plan || mode == Mode::DontAs
 
 } // namespace
 
+PolicyOptions withSessionRules(PolicyOptions options, const QStringList &rules)
+{
+    for (const QString &rule : rules)
+        if (!options.sessionAllow.contains(rule.trimmed()))
+            options.sessionAllow << rule.trimmed();
+    return options;
+}
+
 Policy Policy::load(const PolicyOptions &options)
 {
     Policy policy;
@@ -85,10 +93,26 @@ Policy Policy::load(const PolicyOptions &options)
         }
     }
     cli.defaultMode = o.cliMode;
-    loaded.insert(std::distance(loaded.begin(), std::find_if(loaded.begin(), loaded.end(), [](const SettingsFile &f) {
-                                    return f.layer != Layer::Managed;
-                                })),
-                  cli);
+    // Session answers: allow rules only, anchored like the command line's. One that does not
+    // parse is left out with a warning, as in a settings file (an allow rule lost fails closed).
+    SettingsFile session;
+    session.path = QStringLiteral("session");
+    session.layer = Layer::Session;
+    for (const QString &text : std::as_const(o.sessionAllow)) {
+        auto rule = parseRule(text, anchorsFor(o.projectDir), &session.warnings);
+        if (rule)
+            session.rules << RuleEntry{*rule, Verdict::Allow, Layer::Session, session.path};
+        else
+            session.warnings << QStringLiteral("session: %1 (left out)").arg(rule.error().message);
+    }
+    const auto firstAfter = [&loaded](std::initializer_list<Layer> layers) {
+        return std::distance(loaded.begin(), std::find_if(loaded.begin(), loaded.end(), [layers](const SettingsFile &f) {
+                                 return std::find(layers.begin(), layers.end(), f.layer) == layers.end();
+                             }));
+    };
+    loaded.insert(firstAfter({Layer::Managed}), cli);
+    if (!session.rules.isEmpty() || !session.warnings.isEmpty())
+        loaded.insert(firstAfter({Layer::Managed, Layer::Cli}), session);
 
     // Managed locks first, since they change what the other layers may contribute.
     bool managedRulesOnly = false;

@@ -23,6 +23,10 @@ struct PolicyOptions
     QStringList cliAsk;
     QStringList cliDeny;
     std::optional<Mode> cliMode;
+    /// Allow rules granted by "allow for this session" answers (layer Session). They apply
+    /// like any allow rule, so every deny rule, ask rule and risk still beats them; they are
+    /// never written anywhere. Managed "allow only managed rules" ignores them too.
+    QStringList sessionAllow;
     /// The person trusted the folder (with the current hash of what its config grants). Until
     /// then, nothing from the folder's own settings that loosens anything applies.
     bool projectTrusted = false;
@@ -32,6 +36,10 @@ struct PolicyOptions
     /// sandbox.autoAllow run commands without asking.
     bool sandboxAvailable = false;
 };
+
+/// @p options with @p rules added to its session allow rules (without duplicates): what the
+/// agent loads its next Engine from after an "allow for this session" answer.
+PolicyOptions withSessionRules(PolicyOptions options, const QStringList &rules);
 
 /// The merged settings of every layer for one project, after trust and managed locks.
 /// Loading never throws anything away silently: errors make every decision fail closed, and

@@ -70,6 +70,8 @@ QString layerName(Layer layer)
         return QStringLiteral("managed");
     case Layer::Cli:
         return QStringLiteral("cli");
+    case Layer::Session:
+        return QStringLiteral("session");
     case Layer::Local:
         return QStringLiteral("local");
     case Layer::Project:

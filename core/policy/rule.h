@@ -12,10 +12,12 @@ namespace gatehouse::policy {
 enum class Verdict { Allow, Ask, Deny };
 
 /// Where a rule or setting came from, highest precedence first (SECURITY-MODEL.md section 3).
-enum class Layer { Managed, Cli, Local, Project, User };
+/// Session holds the allow rules the person granted with "allow for this session" answers: they
+/// live in memory only (PolicyOptions::sessionAllow) and are forgotten when the session ends.
+enum class Layer { Managed, Cli, Session, Local, Project, User };
 
 QString verdictName(Verdict verdict);
-QString layerName(Layer layer); ///< "managed", "cli", "local", "project", "user"
+QString layerName(Layer layer); ///< "managed", "cli", "session", "local", "project", "user"
 
 /// A pattern over a normalised command line (SECURITY-MODEL.md section 2): `*` matches any run
 /// of characters; a pattern that ends in ` *` (or the legacy `:*`) is a prefix at a word

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// "Always" answers on disk: the rule written to each layer's file atomically, everything else in
+// the file kept, broken or linked files refused and untouched, and trust renewed after the write.
+#include "approval/approvalbroker.h"
+#include "approval/rulewriter.h"
+#include "policy/engine.h"
+#include "trust/truststore.h"
+
+#include "testenv.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace gatehouse;
+using namespace gatehouse::approval;
+using namespace gatehouse::policy;
+namespace test = gatehouse::test;
+using Kind = ApprovalAnswer::Kind;
+
+namespace {
+
+struct Fixture
+{
+    QTemporaryDir dir;
+    QString root() const { return QFileInfo(dir.path()).canonicalFilePath(); }
+    QString home() const { return root() + QStringLiteral("/home"); }
+    QString project() const { return home() + QStringLiteral("/proj"); }
+    QString config() const { return home() + QStringLiteral("/.config/gatehouse"); }
+    QString managed() const { return root() + QStringLiteral("/etc/gatehouse"); }
+
+    Fixture() { QDir().mkpath(project()); }
+    PolicyOptions options(bool trusted = true) const
+    {
+        PolicyOptions o;
+        o.projectDir = project();
+        o.homeDir = home();
+        o.userConfigDir = config();
+        o.managedDir = managed();
+        o.projectTrusted = trusted;
+        return o;
+    }
+    QString fileOf(Layer layer) const
+    {
+        switch (layer) {
+        case Layer::Local:
+            return project() + QStringLiteral("/.gatehouse/settings.local.json");
+        case Layer::Project:
+            return project() + QStringLiteral("/.gatehouse/settings.json");
+        default:
+            return config() + QStringLiteral("/settings.json");
+        }
+    }
+};
+
+ToolCall bash(const QString &command)
+{
+    return ToolCall{QStringLiteral("Bash"), QJsonObject{{QStringLiteral("command"), command}}};
+}
+
+// A request as the agent makes one: the call and what the engine said about it.
+ApprovalRequest requestFor(const ApprovalBroker &broker, const ToolCall &call)
+{
+    ApprovalRequest request;
+    request.call = call;
+    request.decision = Engine(broker.policy()).decide(call);
+    request.modelDescription = QStringLiteral("the model's words");
+    return request;
+}
+
+// Submits @p call and records the answer the agent hears.
+struct Submitted
+{
+    quint64 id = 0;
+    std::shared_ptr<std::optional<ApprovalAnswer>> heard = std::make_shared<std::optional<ApprovalAnswer>>();
+};
+
+Submitted submit(ApprovalBroker &broker, const ToolCall &call)
+{
+    Submitted submitted;
+    auto heard = submitted.heard;
+    submitted.id = broker.submit(requestFor(broker, call), [heard](const ApprovalAnswer &answer) { *heard = answer; });
+    return submitted;
+}
+
+ApprovalAnswer answerOf(Kind kind, Layer layer = Layer::Local, QStringList rules = {}, QString feedback = {})
+{
+    ApprovalAnswer answer;
+    answer.kind = kind;
+    answer.layer = layer;
+    answer.rules = std::move(rules);
+    answer.feedback = std::move(feedback);
+    return answer;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(Layer)
+Q_DECLARE_METATYPE(Kind)
+
+class TestRuleWriter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { test::requireIsolatedEnvironment(); }
+
+    void alwaysWritesTheChosenLayer_data()
+    {
+        QTest::addColumn<Layer>("layer");
+        QTest::addColumn<bool>("existing");
+        QTest::newRow("project local, existing file") << Layer::Local << true;
+        QTest::newRow("project shared, existing file") << Layer::Project << true;
+        QTest::newRow("user, existing file") << Layer::User << true;
+        QTest::newRow("project local, new file") << Layer::Local << false;
+        QTest::newRow("user, new file") << Layer::User << false;
+    }
+
+    void alwaysWritesTheChosenLayer()
+    {
+        QFETCH(Layer, layer);
+        QFETCH(bool, existing);
+        Fixture fixture;
+        const QString path = fixture.fileOf(layer);
+        if (existing) {
+            test::writeFile(path, R"j({"permissions": {"allow": ["Bash(ls)"], "deny": ["Bash(npm test --bad *)"]},
+                                      "env": {"A": "1"}, "sandbox": {"autoAllow": false}})j");
+            QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
+        }
+        ApprovalBroker broker(fixture.options());
+        QSignalSpy policyChanged(&broker, &ApprovalBroker::policyChanged);
+        const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
+        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, layer));
+        QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
+        QCOMPARE(outcome->file, path);
+        QCOMPARE(outcome->layer, layer);
+        QCOMPARE(policyChanged.count(), 1);
+
+        const QByteArray text = readAll(path);
+        const QJsonObject root = QJsonDocument::fromJson(text).object();
+        const QJsonObject permissions = root.value(QStringLiteral("permissions")).toObject();
+        QStringList allow;
+        for (const QJsonValue &value : permissions.value(QStringLiteral("allow")).toArray())
+            allow << value.toString();
+        QCOMPARE(allow, existing ? QStringList({QStringLiteral("Bash(ls)"), QStringLiteral("Bash(npm test *)")})
+                                 : QStringList{QStringLiteral("Bash(npm test *)")});
+        QVERIFY2(text.startsWith("{\n  \"") && !text.contains("\n    \"permissions"), text.constData()); // indented by two
+        if (existing) {
+            QCOMPARE(root.value(QStringLiteral("env")).toObject().value(QStringLiteral("A")).toString(), QStringLiteral("1"));
+            QCOMPARE(permissions.value(QStringLiteral("deny")).toArray().size(), 1);
+            QCOMPARE(root.value(QStringLiteral("sandbox")).toObject().value(QStringLiteral("autoAllow")).toBool(true), false);
+            QCOMPARE(QFile::permissions(path) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+                     QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
+        } else if (layer == Layer::User) {
+            QCOMPARE(QFile::permissions(path) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+                     QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+        // Nothing but the settings file is left in its folder (no temporary file).
+        const QStringList entries = QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files | QDir::Hidden);
+        for (const QString &entry : entries)
+            QVERIFY2(entry.endsWith(QStringLiteral(".json")), qPrintable(entry));
+
+        // The next engine allows it from that layer; a deny rule of the same file still wins.
+        const Engine engine(Policy::load(broker.options()));
+        const Decision allowed = engine.decide(bash(QStringLiteral("npm test -- -u")));
+        QCOMPARE(verdictName(allowed.verdict), QStringLiteral("allow"));
+        QCOMPARE(sourceName(allowed.source), layerName(layer));
+        if (existing)
+            QCOMPARE(verdictName(engine.decide(bash(QStringLiteral("npm test --bad x"))).verdict), QStringLiteral("deny"));
+    }
+
+    void aBrokenFileIsNeverOverwritten()
+    {
+        Fixture fixture;
+        const QByteArray broken = "{\n  \"permissions\": {\"allow\": [\"Bash(ls)\",]}\n}\n";
+        ApprovalBroker broker(fixture.options());
+        const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
+        // Broken while the request waits (the person edits the file by hand meanwhile).
+        test::writeFile(fixture.fileOf(Layer::User), broken);
+        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::User));
+        QVERIFY(!outcome.has_value());
+        QVERIFY2(outcome.error().message.contains(fixture.fileOf(Layer::User) + QStringLiteral(":2:")),
+                 qPrintable(outcome.error().message));
+        QCOMPARE(readAll(fixture.fileOf(Layer::User)), broken);
+        QCOMPARE(broker.pending().size(), 1);
+        QVERIFY(!s.heard->has_value());
+    }
+
+    void theWriterRefusesABrokenFile_data()
+    {
+        QTest::addColumn<Layer>("layer");
+        QTest::newRow("project local") << Layer::Local;
+        QTest::newRow("project shared") << Layer::Project;
+        QTest::newRow("user") << Layer::User;
+    }
+
+    void theWriterRefusesABrokenFile()
+    {
+        QFETCH(Layer, layer);
+        Fixture fixture;
+        const QByteArray broken = "{\n  \"permissions\": {\"allow\": [\"Bash(ls)\"\n}\n";
+        test::writeFile(fixture.fileOf(layer), broken);
+        const auto saved = saveAllowRules(fixture.options(), layer, {QStringLiteral("Bash(npm test *)")});
+        QVERIFY(!saved.has_value());
+        QVERIFY2(saved.error().message.startsWith(fixture.fileOf(layer) + QStringLiteral(":4:")), qPrintable(saved.error().message));
+        QCOMPARE(readAll(fixture.fileOf(layer)), broken);
+    }
+
+    void aLinkedProjectFileIsRefused()
+    {
+        Fixture fixture;
+        test::writeFile(fixture.fileOf(Layer::User), "{}\n");
+        QDir().mkpath(fixture.project() + QStringLiteral("/.gatehouse"));
+        QVERIFY(QFile::link(fixture.fileOf(Layer::User), fixture.fileOf(Layer::Local)));
+        ApprovalBroker broker(fixture.options());
+        const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
+        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::Local));
+        QVERIFY(!outcome.has_value());
+        QVERIFY2(outcome.error().message.contains(QStringLiteral("symbolic link")), qPrintable(outcome.error().message));
+        QCOMPARE(readAll(fixture.fileOf(Layer::User)), QByteArray("{}\n"));
+    }
+
+    void alwaysRenewsTheTrustOfATrustedFolder_data()
+    {
+        QTest::addColumn<bool>("trustedBefore");
+        QTest::newRow("trusted before the write") << true;
+        QTest::newRow("never trusted") << false;
+    }
+
+    void alwaysRenewsTheTrustOfATrustedFolder()
+    {
+        QFETCH(bool, trustedBefore);
+        Fixture fixture;
+        trust::TrustStore store(fixture.config());
+        if (trustedBefore)
+            QVERIFY(store.trust(fixture.project(), trust::readGrants(fixture.project()).hash).has_value());
+        ApprovalBroker broker(fixture.options());
+        const Submitted s = submit(broker, bash(QStringLiteral("make check")));
+        const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::Project));
+        QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
+        QCOMPARE(outcome->trustRenewed, trustedBefore);
+        const trust::Grants grants = trust::readGrants(fixture.project());
+        QVERIFY(grants.items.join(u'\n').contains(QStringLiteral("Bash(make check *)")));
+        QCOMPARE(store.isTrusted(fixture.project(), grants.hash), trustedBefore);
+    }
+
+};
+
+QTEST_GUILESS_MAIN(TestRuleWriter)
+#include "tst_rulewriter.moc"
