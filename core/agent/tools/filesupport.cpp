@@ -50,6 +50,22 @@ std::optional<QString> deniedNow(const ToolContext &ctx, const QString &tool, co
     return decision.reason;
 }
 
+std::optional<QString> refusedForReading(
+    const ToolContext &ctx, const QString &tool, const QJsonObject &input, const policy::ResolvedPath &path)
+{
+    if (!ctx.engine)
+        return QStringLiteral("no policy engine is available to check the call");
+    const policy::Decision decision = ctx.engine->decide(policy::ToolCall{tool, input});
+    if (decision.verdict == policy::Verdict::Deny)
+        return decision.reason;
+    if (decision.verdict != policy::Verdict::Allow && ctx.engine->inWorkspace(path.lexical, path.lexical)
+        && !ctx.engine->inWorkspace(path.canonical, path.canonical))
+        return QStringLiteral("it leads out of the project through a symbolic link, to %1; name that path itself if it "
+                              "is needed")
+            .arg(path.canonical);
+    return std::nullopt;
+}
+
 bool isValidUtf8(QByteArrayView bytes)
 {
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);

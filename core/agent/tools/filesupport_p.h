@@ -34,6 +34,12 @@ QString folderName(const QString &shown);
 /// The decision that let the call run was taken earlier; a rule may have been added since.
 std::optional<QString> deniedNow(const ToolContext &ctx, const QString &tool, const QJsonObject &input);
 
+/// deniedNow(), and for a read of @p path: a path inside the workspace that now leads outside it
+/// through a symlink is refused unless the policy now allows the call without asking. The person
+/// (or the rule) allowed a read inside the project; the link may have been swapped in since.
+std::optional<QString> refusedForReading(
+    const ToolContext &ctx, const QString &tool, const QJsonObject &input, const policy::ResolvedPath &path);
+
 /// NUL bytes in the first binaryProbeBytes, or not valid UTF-8.
 bool looksBinary(QByteArrayView bytes);
 bool isValidUtf8(QByteArrayView bytes);

@@ -12,6 +12,9 @@
 /// Every result for the model is a ToolResult; an ordinary failure (missing file, bad pattern)
 /// is a result with isError set and a message the model can act on, never an exception.
 /// Paths in results are relative to the project when inside it, absolute otherwise.
+/// A path inside the project that now leads out of it through a symlink is refused unless the
+/// policy now allows that read without asking (the link may have been swapped in after the
+/// decision); the model is told the target, which it can name to be asked about it.
 namespace gatehouse::agent {
 
 /// Read {file_path, offset?, limit?}: the file's lines numbered like `cat -n`, from the 1-based

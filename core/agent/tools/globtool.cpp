@@ -47,7 +47,7 @@ ToolResult globFiles(const ToolContext &ctx, const QJsonObject &input)
         return ToolResult{QStringLiteral("Glob: %1").arg(root.error().message), true, {}};
     const QString shownRoot = detail::displayPath(ctx, root->lexical);
     QJsonObject details{{QStringLiteral("path"), root->lexical}, {QStringLiteral("pattern"), pattern}};
-    if (const auto denied = detail::deniedNow(ctx, QStringLiteral("Glob"), input))
+    if (const auto denied = detail::refusedForReading(ctx, QStringLiteral("Glob"), input, *root))
         return ToolResult{QStringLiteral("Listing %1 is denied: %2").arg(shownRoot, *denied), true, details};
     if (!root->exists)
         return ToolResult{QStringLiteral("%1 does not exist").arg(shownRoot), true, details};

@@ -124,7 +124,7 @@ ToolResult grepFiles(const ToolContext &ctx, const QJsonObject &input)
         return ToolResult{QStringLiteral("Grep: %1").arg(root.error().message), true, {}};
     const QString shownRoot = detail::displayPath(ctx, root->lexical);
     QJsonObject details{{QStringLiteral("path"), root->lexical}, {QStringLiteral("pattern"), pattern}};
-    if (const auto denied = detail::deniedNow(ctx, QStringLiteral("Grep"), input))
+    if (const auto denied = detail::refusedForReading(ctx, QStringLiteral("Grep"), input, *root))
         return ToolResult{QStringLiteral("Searching %1 is denied: %2").arg(shownRoot, *denied), true, details};
     if (!root->exists)
         return ToolResult{QStringLiteral("%1 does not exist").arg(shownRoot), true, details};

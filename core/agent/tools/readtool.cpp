@@ -37,7 +37,7 @@ ToolResult readFile(const ToolContext &ctx, const QJsonObject &input)
         return failure(QStringLiteral("Read: %1").arg(path.error().message));
     const QString shown = detail::displayPath(ctx, path->lexical);
     QJsonObject details{{QStringLiteral("path"), path->lexical}};
-    if (const auto denied = detail::deniedNow(ctx, QStringLiteral("Read"), input))
+    if (const auto denied = detail::refusedForReading(ctx, QStringLiteral("Read"), input, *path))
         return failure(QStringLiteral("Reading %1 is denied: %2").arg(shown, *denied), details);
 
     const auto offset = positiveInput(input, QStringLiteral("offset"));

@@ -189,6 +189,32 @@ private Q_SLOTS:
         QCOMPARE(result.content, QStringLiteral("     1\tcontent\n"));
     }
 
+    void readOfALinkLeadingOutOfTheProject_data()
+    {
+        QTest::addColumn<QStringList>("allow");
+        QTest::addColumn<bool>("refused");
+        QTest::newRow("is refused when nothing allows the target") << QStringList() << true;
+        QTest::newRow("is read when a Read allow rule covers both") << QStringList{QStringLiteral("Read")} << false;
+    }
+
+    void readOfALinkLeadingOutOfTheProject()
+    {
+        QFETCH(QStringList, allow);
+        QFETCH(bool, refused);
+        ToolFixture f({}, {}, allow);
+        test::writeFile(f.outside() + QStringLiteral("/id_rsa"), "PRIVATE KEY\n");
+        QVERIFY(QFile::link(f.outside() + QStringLiteral("/id_rsa"), f.path(QStringLiteral("notes.txt"))));
+        const ToolResult result = readFile(f.ctx, readInput(QStringLiteral("notes.txt")));
+        QCOMPARE(result.isError, refused);
+        if (refused) {
+            QVERIFY2(result.content.contains(QStringLiteral("leads out of the project through a symbolic link")),
+                qPrintable(result.content));
+            QVERIFY(!result.content.contains(QStringLiteral("PRIVATE KEY")));
+        } else {
+            QCOMPARE(result.content, QStringLiteral("     1\tPRIVATE KEY\n"));
+        }
+    }
+
     void definitionsDescribeEveryTool_data()
     {
         QTest::addColumn<QString>("name");

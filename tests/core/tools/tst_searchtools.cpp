@@ -160,6 +160,19 @@ private Q_SLOTS:
         QCOMPARE(found.content, QStringLiteral("alias.txt\nreal.txt\n"));
     }
 
+    void globAndGrepShowALinkedFileOutsideThatAReadRuleAllows()
+    {
+        ToolFixture f;
+        test::writeFile(f.outside() + QStringLiteral("/shared.txt"), "needle\n");
+        f.rebuild({}, {}, {QStringLiteral("Read(/") + f.outside() + QStringLiteral("/**)")});
+        QVERIFY(QFile::link(f.outside() + QStringLiteral("/shared.txt"), f.path(QStringLiteral("shared.txt"))));
+        QCOMPARE(glob(f, QStringLiteral("*.txt")).content, QStringLiteral("shared.txt\n"));
+        const ToolResult found = grepFiles(f.ctx,
+            {{QStringLiteral("pattern"), QStringLiteral("needle")},
+                {QStringLiteral("output_mode"), QStringLiteral("content")}});
+        QCOMPARE(found.content, QStringLiteral("shared.txt:1:needle\n"));
+    }
+
     void grepModes_data()
     {
         QTest::addColumn<QJsonObject>("input");
