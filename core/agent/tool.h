@@ -26,6 +26,8 @@ struct FileChange
     bool exists = false; ///< the file existed when the change was prepared
     QByteArray before;   ///< the file's bytes when prepared (empty for a new file)
     QByteArray after;    ///< the bytes the tool will write
+    QString tool;        ///< "Edit" or "Write": the tool that prepared it, for the result's wording
+    int replacements = 0; ///< Edit: how many occurrences of old_string were replaced
 };
 
 /// What the in-process tools need: the project, and the engine to check paths again when they run.
