@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The audit log, secret redaction, transcripts, and the `gatehouse audit` verb.
+gatehouse_add_test(NAME core.audit.log SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditlog.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core audit)
+gatehouse_add_test(NAME core.audit.redact SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_redact.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core audit)
