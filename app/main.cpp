@@ -77,7 +77,8 @@ int main(int argc, char **argv)
                 "Verbs (see gatehouse VERB --help):\n"
                 "  check   decide tool calls read as JSON lines on standard input\n"
                 "  rules   print the rules in force and where each comes from\n"
-                "  trust   show what a folder's configuration grants, and trust it"));
+                "  trust   show what a folder's configuration grants, and trust it\n"
+                "  audit   print the audit log, or verify it with --verify"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption verbose(QStringLiteral("verbose"),
