@@ -8,3 +8,6 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/auditverify.cpp
     ${CMAKE_CURRENT_LIST_DIR}/redact.cpp ${CMAKE_CURRENT_LIST_DIR}/redact.h
 )
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/../agent/transcript.cpp ${CMAKE_CURRENT_LIST_DIR}/../agent/transcript.h
+)

@@ -4,6 +4,8 @@ gatehouse_add_test(NAME core.audit.log SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_aud
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core audit)
 gatehouse_add_test(NAME core.audit.redact SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_redact.cpp
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core audit)
+gatehouse_add_test(NAME core.audit.transcript SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_transcript.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core audit)
 # The verb, run as the real binary.
 gatehouse_add_test(NAME app.audit SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditverb.cpp
     LIBRARIES gatehouse_testsupport LABELS app audit trust
