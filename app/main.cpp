@@ -7,6 +7,7 @@
 #include "verbs.h"
 #include "windowregistry.h"
 
+#include "agent/transcript.h"
 #include "common/paths.h"
 #include "common/version.h"
 #include "log/logging.h"
@@ -105,6 +106,10 @@ int main(int argc, char **argv)
 
     logger->debug("platform {}, config {}, state {}, data {}", QGuiApplication::platformName(), paths::configDir(),
                   paths::stateDir(), paths::dataDir());
+    // Transcripts older than the user's cleanupPeriodDays go at start-up (no session is open yet).
+    const int retention = agent::transcriptRetentionDays(paths::configDir() + QStringLiteral("/settings.json"));
+    if (const int pruned = agent::Transcript::prune(agent::Transcript::defaultFolder(), retention))
+        logger->info("deleted {} old transcript(s)", pruned);
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
