@@ -124,7 +124,7 @@ QString redactSecrets(const QString &input)
     static const QRegularExpression awsConfig =
         regex("(?i)\\b(aws_secret_access_key|aws_session_token)\\s*[=:]\\s*([A-Za-z0-9/+=]+)");
     text = maskGroup(text, awsConfig, 2);
-    static const QRegularExpression jsonKey = regex("\"([A-Za-z_][A-Za-z0-9_-]*)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    static const QRegularExpression jsonKey = regex("\"([A-Za-z_][A-Za-z0-9_-]*)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*+)\"");
     text = maskGroup(text, jsonKey, 2, [](const QRegularExpressionMatch &match) {
         return nameLooksSecret(match.captured(1)) && match.captured(2) != QStringLiteral("[redacted]");
     });
