@@ -27,10 +27,10 @@ std::optional<QDateTime> parseSince(const QString &text)
     static const QRegularExpression duration(QStringLiteral("^(\\d+)([mhdw])$"));
     if (const auto match = duration.match(text); match.hasMatch()) {
         const qint64 amount = match.captured(1).toLongLong();
-        const qint64 unit = QHash<QString, qint64> {
-            { QStringLiteral("m"), 60 }, { QStringLiteral("h"), 3600 }, { QStringLiteral("d"), 86400 },
-            { QStringLiteral("w"), 7 * 86400 }
-        }.value(match.captured(2));
+        const qint64 unit = QHash<QString, qint64> {{QStringLiteral("m"), 60}, {QStringLiteral("h"), 3600},
+            {QStringLiteral("d"), 86400},
+            {QStringLiteral("w"),
+                7 * 86400}}.value(match.captured(2));
         return QDateTime::currentDateTimeUtc().addSecs(-amount * unit);
     }
     if (const QDate date = QDate::fromString(text, Qt::ISODate); date.isValid())
@@ -50,11 +50,11 @@ QString readable(const QJsonObject &entry)
 {
     const QDateTime time = QDateTime::fromString(field(entry, "time"), Qt::ISODateWithMs).toLocalTime();
     const QString event = field(entry, "event");
-    QStringList parts { time.toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")), event.leftJustified(10) };
+    QStringList parts {time.toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")), event.leftJustified(10)};
     if (event == QStringLiteral("decision")) {
         const QJsonObject input = entry.value(QStringLiteral("input")).toObject();
         QString summary;
-        for (const char *key : { "command", "file_path", "url", "pattern", "path" })
+        for (const char *key : {"command", "file_path", "url", "pattern", "path"})
             if (summary.isEmpty())
                 summary = field(input, key);
         if (summary.isEmpty() && !input.isEmpty())
@@ -98,9 +98,9 @@ int runAudit(const QStringList &arguments)
     const QCommandLineOption since(QStringLiteral("since"),
         QStringLiteral("Only entries from DATE (2026-11-01) or the last DURATION (2h, 3d)."), QStringLiteral("when"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the entries as their JSON lines."));
-    parser.addOptions({ verify, since, json });
+    parser.addOptions({verify, since, json});
     parser.addHelpOption();
-    if (!parser.parse(QStringList { QStringLiteral("gatehouse audit") } + arguments)) {
+    if (!parser.parse(QStringList {QStringLiteral("gatehouse audit")} + arguments)) {
         print(stderr, QStringLiteral("gatehouse audit: %1\n").arg(parser.errorText()));
         return 2;
     }

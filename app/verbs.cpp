@@ -51,8 +51,10 @@ bool processArguments(QCommandLineParser &parser, const QString &verb, const QSt
 // Trust changes go to the audit log; a failure to write it is said, though the change stands.
 void auditTrust(const QString &folder, bool trusted, const trust::Grants &grants)
 {
-    if (auto logged = audit::appendToDefaultLog(QStringLiteral("trust"), audit::trustFields(folder, trusted, grants.hash, grants.items)); !logged)
-        printTo(stderr, QStringLiteral("gatehouse trust: warning: the audit log could not be written: %1\n").arg(logged.error().message));
+    const QJsonObject fields = audit::trustFields(folder, trusted, grants.hash, grants.items);
+    if (auto logged = audit::appendToDefaultLog(QStringLiteral("trust"), fields); !logged)
+        printTo(stderr, QStringLiteral("gatehouse trust: warning: the audit log could not be written: %1\n")
+                            .arg(logged.error().message));
 }
 
 void reportPolicyProblems(const policy::Policy &policy, const QString &verb)

@@ -66,7 +66,8 @@ Expected<MainWindow *> WindowRegistry::openFolder(const QString &folder)
             trusted = true;
             log::logger("ui")->info("trusted {} (grants {})", canonical, grants.hash);
             // A failure is logged as a warning by the audit log; the folder stays trusted.
-            (void)audit::appendToDefaultLog(QStringLiteral("trust"), audit::trustFields(canonical, true, grants.hash, grants.items));
+            (void)audit::appendToDefaultLog(QStringLiteral("trust"),
+                                            audit::trustFields(canonical, true, grants.hash, grants.items));
             break;
         }
     }

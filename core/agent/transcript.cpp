@@ -51,19 +51,19 @@ QString canonical(const QString &dir)
 
 QJsonObject headerJson(const SessionInfo &info)
 {
-    return QJsonObject { { QStringLiteral("type"), QStringLiteral("session") }, { QStringLiteral("v"), 1 },
-        { QStringLiteral("id"), info.id }, { QStringLiteral("project"), info.projectDir },
-        { QStringLiteral("model"), info.model }, { QStringLiteral("client"), info.client },
-        { QStringLiteral("started"), info.started.toUTC().toString(Qt::ISODateWithMs) } };
+    return QJsonObject {{QStringLiteral("type"), QStringLiteral("session")}, {QStringLiteral("v"), 1},
+        {QStringLiteral("id"), info.id}, {QStringLiteral("project"), info.projectDir},
+        {QStringLiteral("model"), info.model}, {QStringLiteral("client"), info.client},
+        {QStringLiteral("started"), info.started.toUTC().toString(Qt::ISODateWithMs)}};
 }
 
 std::optional<SessionInfo> headerFrom(const QJsonObject &json, const QString &path)
 {
     if (json.value(QStringLiteral("type")).toString() != QStringLiteral("session"))
         return std::nullopt;
-    return SessionInfo { json.value(QStringLiteral("id")).toString(), json.value(QStringLiteral("project")).toString(),
+    return SessionInfo {json.value(QStringLiteral("id")).toString(), json.value(QStringLiteral("project")).toString(),
         json.value(QStringLiteral("model")).toString(), json.value(QStringLiteral("client")).toString(),
-        QDateTime::fromString(json.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs), path };
+        QDateTime::fromString(json.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs), path};
 }
 
 QString fileFor(const QString &folder, const QString &id)
@@ -131,7 +131,7 @@ QStringList repair(QList<Message> &messages, std::optional<Message> *answered)
         if (i + 1 < messages.size()) {
             messages[i + 1].content = missing + messages[i + 1].content;
         } else {
-            Message answer { Role::User, missing };
+            Message answer {Role::User, missing};
             messages.append(answer);
             *answered = answer;
         }
@@ -211,7 +211,7 @@ Expected<Transcript> Transcript::create(const QString &folder, const SessionInfo
 Expected<void> Transcript::append(const Message &message)
 {
     return writeLine(
-        { { QStringLiteral("type"), QStringLiteral("message") }, { QStringLiteral("message"), message.toJson() } });
+        {{QStringLiteral("type"), QStringLiteral("message")}, {QStringLiteral("message"), message.toJson()}});
 }
 
 Expected<void> Transcript::appendEvent(const QJsonObject &event)
@@ -296,7 +296,7 @@ QList<SessionInfo> Transcript::list(const QString &folder, const QString &projec
 {
     const QString project = canonical(projectDir);
     QList<SessionInfo> sessions;
-    const QStringList files = QDir(folder).entryList({ QStringLiteral("*.jsonl") }, QDir::Files);
+    const QStringList files = QDir(folder).entryList({QStringLiteral("*.jsonl")}, QDir::Files);
     for (const QString &name : files) {
         QFile file(folder + u'/' + name);
         if (!isSessionId(QFileInfo(name).completeBaseName()) || !file.open(QIODevice::ReadOnly))
@@ -316,7 +316,7 @@ int Transcript::prune(const QString &folder, int retentionDays, const QString &k
     const QDateTime cutoff =
         retentionDays > 0 ? QDateTime::currentDateTime().addDays(-retentionDays) : QDate::currentDate().startOfDay();
     int deleted = 0;
-    const QFileInfoList files = QDir(folder).entryInfoList({ QStringLiteral("*.jsonl") }, QDir::Files);
+    const QFileInfoList files = QDir(folder).entryInfoList({QStringLiteral("*.jsonl")}, QDir::Files);
     for (const QFileInfo &info : files) {
         if (!isSessionId(info.completeBaseName()) || info.completeBaseName() == keepSessionId)
             continue;

@@ -50,7 +50,7 @@ QJsonObject summarise(const policy::ToolCall &call)
         summary.insert(QStringLiteral("bytes"), byteCount(input.value(QStringLiteral("content"))));
     } else if (call.tool == QStringLiteral("Read") || call.tool == QStringLiteral("Glob")
         || call.tool == QStringLiteral("Grep") || call.tool == QStringLiteral("WebFetch")) {
-        for (const char *key : { "file_path", "path", "pattern", "glob", "url" })
+        for (const char *key : {"file_path", "path", "pattern", "glob", "url"})
             copy(key);
     } else {
         // Tools that declare their own inputs (MCP): short scalars as they are, the size of the rest.
@@ -75,18 +75,18 @@ QJsonObject summarise(const policy::ToolCall &call)
 
 QJsonObject decisionFields(const policy::ToolCall &call, const policy::Decision &decision)
 {
-    return QJsonObject { { QStringLiteral("tool"), call.tool }, { QStringLiteral("input"), summarise(call) },
-        { QStringLiteral("verdict"), policy::verdictName(decision.verdict) },
-        { QStringLiteral("rule"), decision.rule.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(decision.rule) },
-        { QStringLiteral("source"), policy::sourceName(decision.source) },
-        { QStringLiteral("risks"), QJsonArray::fromStringList(decision.risks) },
-        { QStringLiteral("reason"), cut(decision.reason) }, { QStringLiteral("sandboxed"), decision.sandboxed } };
+    return QJsonObject {{QStringLiteral("tool"), call.tool}, {QStringLiteral("input"), summarise(call)},
+        {QStringLiteral("verdict"), policy::verdictName(decision.verdict)},
+        {QStringLiteral("rule"), decision.rule.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(decision.rule)},
+        {QStringLiteral("source"), policy::sourceName(decision.source)},
+        {QStringLiteral("risks"), QJsonArray::fromStringList(decision.risks)},
+        {QStringLiteral("reason"), cut(decision.reason)}, {QStringLiteral("sandboxed"), decision.sandboxed}};
 }
 
 QJsonObject answerFields(
     const QString &tool, const QString &answer, const QString &rule, const QString &savedTo, const QString &feedback)
 {
-    QJsonObject fields { { QStringLiteral("answer"), answer } };
+    QJsonObject fields {{QStringLiteral("answer"), answer}};
     insertNonEmpty(fields, QStringLiteral("tool"), tool);
     insertNonEmpty(fields, QStringLiteral("rule"), rule);
     insertNonEmpty(fields, QStringLiteral("savedTo"), savedTo);
@@ -97,16 +97,16 @@ QJsonObject answerFields(
 QJsonObject executionFields(
     const QString &tool, int exitStatus, qint64 durationMs, const QString &sandboxProfile, bool isError)
 {
-    return QJsonObject { { QStringLiteral("tool"), tool }, { QStringLiteral("exitStatus"), exitStatus },
-        { QStringLiteral("durationMs"), durationMs }, { QStringLiteral("sandbox"), sandboxProfile },
-        { QStringLiteral("isError"), isError } };
+    return QJsonObject {{QStringLiteral("tool"), tool}, {QStringLiteral("exitStatus"), exitStatus},
+        {QStringLiteral("durationMs"), durationMs}, {QStringLiteral("sandbox"), sandboxProfile},
+        {QStringLiteral("isError"), isError}};
 }
 
 QJsonObject connectionFields(const QString &host, quint16 port, const QString &command, const QString &protocol,
     bool allowed, const QString &reason)
 {
-    QJsonObject fields { { QStringLiteral("host"), host }, { QStringLiteral("port"), port },
-        { QStringLiteral("protocol"), protocol }, { QStringLiteral("allowed"), allowed } };
+    QJsonObject fields {{QStringLiteral("host"), host}, {QStringLiteral("port"), port},
+        {QStringLiteral("protocol"), protocol}, {QStringLiteral("allowed"), allowed}};
     insertNonEmpty(fields, QStringLiteral("command"), cut(command));
     insertNonEmpty(fields, QStringLiteral("reason"), reason);
     return fields;
@@ -114,8 +114,8 @@ QJsonObject connectionFields(const QString &host, quint16 port, const QString &c
 
 QJsonObject trustFields(const QString &projectDir, bool trusted, const QByteArray &grantsHash, const QStringList &items)
 {
-    QJsonObject fields { { QStringLiteral("project"), projectDir },
-        { QStringLiteral("action"), trusted ? QStringLiteral("trusted") : QStringLiteral("revoked") } };
+    QJsonObject fields {{QStringLiteral("project"), projectDir},
+        {QStringLiteral("action"), trusted ? QStringLiteral("trusted") : QStringLiteral("revoked")}};
     if (!grantsHash.isEmpty())
         fields.insert(QStringLiteral("grantsHash"), QString::fromLatin1(grantsHash));
     if (trusted)
@@ -125,7 +125,7 @@ QJsonObject trustFields(const QString &projectDir, bool trusted, const QByteArra
 
 QJsonObject sessionFields(const QString &action, const QString &projectDir, const QString &model)
 {
-    QJsonObject fields { { QStringLiteral("action"), action } };
+    QJsonObject fields {{QStringLiteral("action"), action}};
     insertNonEmpty(fields, QStringLiteral("project"), projectDir);
     insertNonEmpty(fields, QStringLiteral("model"), model);
     return fields;

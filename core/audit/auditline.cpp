@@ -14,7 +14,7 @@ namespace {
 // One JSON value, compact, as it appears inside an object.
 QByteArray serialise(const QJsonValue &value)
 {
-    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    const QByteArray array = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
     return array.mid(1, array.size() - 2);
 }
 
@@ -39,8 +39,8 @@ QByteArray genesisHash()
 
 Expected<QByteArray> buildLine(const LineHeader &header, const QJsonObject &fields)
 {
-    static const QStringList reserved { QStringLiteral("v"), QStringLiteral("seq"), QStringLiteral("time"),
-        QStringLiteral("event"), QStringLiteral("session"), QStringLiteral("prev"), QStringLiteral("hash") };
+    static const QStringList reserved {QStringLiteral("v"), QStringLiteral("seq"), QStringLiteral("time"),
+        QStringLiteral("event"), QStringLiteral("session"), QStringLiteral("prev"), QStringLiteral("hash")};
     QByteArray line = QByteArrayLiteral("{\"v\":1,\"seq\":") + QByteArray::number(header.seq)
         + QByteArrayLiteral(",\"time\":") + serialise(header.time.toUTC().toString(Qt::ISODateWithMs))
         + QByteArrayLiteral(",\"event\":") + serialise(header.event);
@@ -95,7 +95,7 @@ QString fileNameFor(const QDateTime &utc)
 QStringList auditFiles(const QString &folder)
 {
     static const QRegularExpression name(QStringLiteral("^audit-\\d{4}-\\d{2}\\.jsonl$"));
-    QStringList files = QDir(folder).entryList({ QStringLiteral("audit-*.jsonl") }, QDir::Files, QDir::Name);
+    QStringList files = QDir(folder).entryList({QStringLiteral("audit-*.jsonl")}, QDir::Files, QDir::Name);
     files.removeIf([](const QString &file) { return !name.match(file).hasMatch(); });
     return files;
 }
@@ -115,7 +115,7 @@ std::optional<Head> readHead(const QString &folder, QString *error)
         *error = QStringLiteral("%1: not a head record").arg(file.fileName());
         return std::nullopt;
     }
-    return Head { object.value(QStringLiteral("seq")).toInteger(), hash };
+    return Head {object.value(QStringLiteral("seq")).toInteger(), hash};
 }
 
 } // namespace gatehouse::audit::detail

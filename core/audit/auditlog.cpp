@@ -121,9 +121,9 @@ Expected<void> writeHead(const QString &folder, qint64 seq, const QByteArray &ha
 {
     const QString path = folder + u'/' + QLatin1StringView(detail::headFileName);
     const QString temporary = path + QStringLiteral(".tmp");
-    const QByteArray bytes = QJsonDocument(QJsonObject { { QStringLiteral("seq"), seq },
-                                               { QStringLiteral("hash"), QString::fromLatin1(hash) } })
-                                 .toJson(QJsonDocument::Compact)
+    const QByteArray bytes =
+        QJsonDocument(QJsonObject {{QStringLiteral("seq"), seq}, {QStringLiteral("hash"), QString::fromLatin1(hash)}})
+            .toJson(QJsonDocument::Compact)
         + '\n';
     {
         const Fd fd(::open(QFile::encodeName(temporary).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -241,7 +241,7 @@ Expected<void> AuditLog::appendLocked(const QString &event, const QJsonObject &f
         if (!earlier)
             return std::unexpected(earlier.error());
         if (earlier->found)
-            tail = Tail { true, earlier->seq, earlier->hash, tail->needsNewline };
+            tail = Tail {true, earlier->seq, earlier->hash, tail->needsNewline};
     }
 
     // seq goes on from the head record when lines were removed from the end, so that the gap
@@ -254,7 +254,7 @@ Expected<void> AuditLog::appendLocked(const QString &event, const QJsonObject &f
             "the audit log ends at seq {}, but seq {} was written: lines were removed", seq, head->seq);
         seq = head->seq;
     }
-    detail::LineHeader header { seq + 1, now, event, session, tail->found ? tail->hash : detail::genesisHash() };
+    detail::LineHeader header {seq + 1, now, event, session, tail->found ? tail->hash : detail::genesisHash()};
     auto line = detail::buildLine(header, fields);
     if (!line)
         return std::unexpected(line.error());

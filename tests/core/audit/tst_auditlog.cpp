@@ -5,6 +5,7 @@
 #include "audit/auditlog.h"
 #include "audit/redact.h"
 
+#include "auditlogsupport.h"
 #include "testenv.h"
 
 #include <QCoreApplication>
@@ -22,77 +23,7 @@ using namespace gatehouse;
 using namespace gatehouse::audit;
 namespace test = gatehouse::test;
 
-namespace {
-
-const QDateTime november = QDateTime(QDate(2026, 11, 25), QTime(17, 15, 30), QTimeZone::UTC);
-const QString novemberFile = QStringLiteral("audit-2026-11.jsonl");
-
-std::unique_ptr<AuditLog> openLog(const QString &folder, const QDateTime &time = november)
-{
-    auto log = AuditLog::open(folder);
-    if (!log)
-        qFatal("cannot open the audit log: %s", qPrintable(log.error().message));
-    (*log)->setClock([time] { return time; });
-    return std::move(*log);
-}
-
-void appendDecisions(AuditLog &log, int count)
-{
-    for (int i = 0; i < count; ++i) {
-        const policy::ToolCall call { QStringLiteral("Bash"),
-            { { QStringLiteral("command"), QStringLiteral("echo %1").arg(i) } } };
-        policy::Decision decision;
-        decision.verdict = policy::Verdict::Allow;
-        decision.source = policy::Source::Builtin;
-        QVERIFY(log.append(QStringLiteral("decision"), decisionFields(call, decision)).has_value());
-    }
-}
-
-QList<QByteArray> readLines(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QList<QByteArray> lines = file.readAll().split('\n');
-    if (!lines.isEmpty() && lines.last().isEmpty())
-        lines.removeLast();
-    return lines;
-}
-
-void writeLines(const QString &path, const QList<QByteArray> &lines)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    for (const QByteArray &line : lines)
-        file.write(line + '\n');
-}
-
-QJsonObject object(const QByteArray &line)
-{
-    return QJsonDocument::fromJson(line).object();
-}
-
-// What a forger with the format at hand does: recompute the line's own hash.
-QByteArray reseal(const QByteArray &line)
-{
-    const qsizetype marker = line.lastIndexOf(",\"hash\":\"");
-    const QByteArray body = line.left(marker);
-    return body + ",\"hash\":\"" + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex() + "\"}";
-}
-
-QByteArray replaceField(QByteArray line, const QByteArray &from, const QByteArray &to)
-{
-    Q_ASSERT(line.contains(from));
-    return line.replace(from, to);
-}
-
-QString describe(const AuditVerification &verification)
-{
-    return QStringLiteral("problems: %1\nwarnings: %2")
-        .arg(verification.problems.join(u'\n'), verification.warnings.join(u'\n'));
-}
-
-} // namespace
+using namespace gatehouse::audit::testing;
 
 class TestAuditLog final : public QObject
 {
@@ -142,8 +73,7 @@ private Q_SLOTS:
         QVERIFY(verification.warnings.isEmpty());
 
         // A reserved field is refused rather than overwritten.
-        QVERIFY(
-            !log->append(QStringLiteral("decision"), { { QStringLiteral("hash"), QStringLiteral("x") } }).has_value());
+        QVERIFY(!log->append(QStringLiteral("decision"), {{QStringLiteral("hash"), QStringLiteral("x")}}).has_value());
     }
 
     void tamperingIsDetected_data()
@@ -304,7 +234,7 @@ private Q_SLOTS:
         QCOMPARE(readAuditLog(folder)->size(), 5);
 
         // The end of October removed: seen at the start of November.
-        writeLines(folder + QStringLiteral("/audit-2026-10.jsonl"), { october[0] });
+        writeLines(folder + QStringLiteral("/audit-2026-10.jsonl"), {october[0]});
         verification = verifyAuditLog(folder);
         QVERIFY(!verification.ok);
         QVERIFY2(verification.problems.first().startsWith(novemberFile + QStringLiteral(":1: removed")),
@@ -317,11 +247,11 @@ private Q_SLOTS:
         const QString folder = dir.filePath(QStringLiteral("audit"));
         const int perChild = 60;
         QList<QProcess *> children;
-        for (const char *name : { "first", "second", "third" }) {
+        for (const char *name : {"first", "second", "third"}) {
             auto *child = new QProcess(this);
             child->setProcessChannelMode(QProcess::ForwardedErrorChannel);
             child->start(QCoreApplication::applicationFilePath(),
-                { QStringLiteral("--child-append"), folder, QString::number(perChild), QString::fromLatin1(name) });
+                {QStringLiteral("--child-append"), folder, QString::number(perChild), QString::fromLatin1(name)});
             children << child;
         }
         for (QProcess *child : children) {
@@ -357,7 +287,7 @@ private Q_SLOTS:
         QCOMPARE(mode(folder),
             QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadUser | QFile::WriteUser
                 | QFile::ExeUser);
-        for (const QString &name : { novemberFile, QStringLiteral("head.json"), QStringLiteral(".lock") })
+        for (const QString &name : {novemberFile, QStringLiteral("head.json"), QStringLiteral(".lock")})
             QCOMPARE(
                 mode(folder + u'/' + name), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser);
     }
@@ -376,16 +306,16 @@ private Q_SLOTS:
         decision.reason = QStringLiteral("uses %1").arg(apiKey);
         QVERIFY(log->append(QStringLiteral("decision"),
                        decisionFields(
-                           { QStringLiteral("Bash"),
-                               { { QStringLiteral("command"),
+                           {QStringLiteral("Bash"),
+                               {{QStringLiteral("command"),
                                    QStringLiteral("GITHUB_TOKEN=%1 curl -H 'Authorization: Bearer %2' https://x/?k=%3")
-                                       .arg(token, bearer, apiKey) } } },
+                                       .arg(token, bearer, apiKey)}}},
                            decision))
                     .has_value());
         QVERIFY(log->append(QStringLiteral("decision"),
-                       decisionFields({ QStringLiteral("Write"),
-                                          { { QStringLiteral("file_path"), QStringLiteral("/p/a.txt") },
-                                              { QStringLiteral("content"), content } } },
+                       decisionFields({QStringLiteral("Write"),
+                                          {{QStringLiteral("file_path"), QStringLiteral("/p/a.txt")},
+                                              {QStringLiteral("content"), content}}},
                            decision))
                     .has_value());
         QVERIFY(log->append(QStringLiteral("answer"),
@@ -393,7 +323,7 @@ private Q_SLOTS:
                            QStringLiteral("never send %1").arg(token)))
                     .has_value());
         unregisterSecret(apiKey);
-        for (const QString &secret : { apiKey, token, bearer, content })
+        for (const QString &secret : {apiKey, token, bearer, content})
             QVERIFY2(test::filesContaining(folder, secret.toUtf8()).isEmpty(), qPrintable(secret));
         const QList<QByteArray> lines = readLines(folder + u'/' + novemberFile);
         QVERIFY(lines[0].contains("GITHUB_TOKEN=[redacted]"));
@@ -412,7 +342,7 @@ static int childAppend(const QString &folder, int count, const QString &writer)
         return 3;
     for (int i = 0; i < count; ++i)
         if (!(*log)->append(
-                QStringLiteral("execution"), { { QStringLiteral("writer"), writer }, { QStringLiteral("n"), i } }))
+                QStringLiteral("execution"), {{QStringLiteral("writer"), writer}, {QStringLiteral("n"), i}}))
             return 4;
     return 0;
 }

@@ -45,20 +45,20 @@ class AuditVerbTest final : public QObject
         process.closeWriteChannel();
         if (!process.waitForFinished(60000))
             process.kill();
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError()) };
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
     QString auditFile() const
     {
         const QStringList files =
-            QDir(auditFolder()).entryList({ QStringLiteral("audit-*.jsonl") }, QDir::Files, QDir::Name);
+            QDir(auditFolder()).entryList({QStringLiteral("audit-*.jsonl")}, QDir::Files, QDir::Name);
         return files.isEmpty() ? QString() : auditFolder() + u'/' + files.last();
     }
 
     QList<QJsonObject> entries()
     {
-        const Run run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--json") });
+        const Run run = gatehouse({QStringLiteral("audit"), QStringLiteral("--json")});
         QList<QJsonObject> result;
         for (const QString &line : run.out.split(u'\n', Qt::SkipEmptyParts))
             result << QJsonDocument::fromJson(line.toUtf8()).object();
@@ -76,10 +76,10 @@ private Q_SLOTS:
 
     void anEmptyLogVerifies()
     {
-        const Run run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--verify") });
+        const Run run = gatehouse({QStringLiteral("audit"), QStringLiteral("--verify")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QStringLiteral("audit log verified: 0 lines in 0 files\n"));
-        QCOMPARE(gatehouse({ QStringLiteral("audit") }).out, QString());
+        QCOMPARE(gatehouse({QStringLiteral("audit")}).out, QString());
     }
 
     void trustChangesAreAudited()
@@ -88,13 +88,13 @@ private Q_SLOTS:
         test::writeFile(project.filePath(QStringLiteral(".gatehouse/settings.json")),
             R"j({"permissions": {"allow": ["Bash(make)"]}})j");
         const QString canonical = QDir(project.path()).canonicalPath();
-        Run run = gatehouse({ QStringLiteral("trust"), QStringLiteral("--yes"), project.path() });
+        Run run = gatehouse({QStringLiteral("trust"), QStringLiteral("--yes"), project.path()});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
-        run = gatehouse({ QStringLiteral("trust"), QStringLiteral("--revoke"), project.path() });
+        run = gatehouse({QStringLiteral("trust"), QStringLiteral("--revoke"), project.path()});
         QCOMPARE(run.exitCode, 0);
         // Answering no changes nothing, and records nothing.
-        run = gatehouse({ QStringLiteral("trust"), project.path() }, "n\n");
+        run = gatehouse({QStringLiteral("trust"), project.path()}, "n\n");
         QCOMPARE(run.exitCode, 1);
 
         const QList<QJsonObject> lines = entries();
@@ -111,7 +111,7 @@ private Q_SLOTS:
                     .contains(QStringLiteral("Bash(make)")));
         QCOMPARE(lines[1].value(QStringLiteral("action")).toString(), QStringLiteral("revoked"));
 
-        run = gatehouse({ QStringLiteral("audit") });
+        run = gatehouse({QStringLiteral("audit")});
         QCOMPARE(run.exitCode, 0);
         const QStringList readable = run.out.split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(readable.size(), 2);
@@ -119,17 +119,16 @@ private Q_SLOTS:
                 && readable[0].contains(canonical),
             qPrintable(readable[0]));
 
-        run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--verify") });
+        run = gatehouse({QStringLiteral("audit"), QStringLiteral("--verify")});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QStringLiteral("audit log verified: 2 lines in 1 files\n"));
 
         // Entries from a given time on.
         QCOMPARE(
-            gatehouse({ QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2h") }).out.count(u'\n'),
-            2);
-        QCOMPARE(gatehouse({ QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2999-01-01") }).out,
+            gatehouse({QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2h")}).out.count(u'\n'), 2);
+        QCOMPARE(gatehouse({QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("2999-01-01")}).out,
             QString());
-        run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("soon") });
+        run = gatehouse({QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("soon")});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.err.contains(QStringLiteral("--since")));
     }
@@ -149,8 +148,8 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QTemporaryDir project;
         for (int i = 0; i < 2; ++i) {
-            QCOMPARE(gatehouse({ QStringLiteral("trust"), QStringLiteral("--yes"), project.path() }).exitCode, 0);
-            QCOMPARE(gatehouse({ QStringLiteral("trust"), QStringLiteral("--revoke"), project.path() }).exitCode, 0);
+            QCOMPARE(gatehouse({QStringLiteral("trust"), QStringLiteral("--yes"), project.path()}).exitCode, 0);
+            QCOMPARE(gatehouse({QStringLiteral("trust"), QStringLiteral("--revoke"), project.path()}).exitCode, 0);
         }
         const QString path = auditFile();
         QFile file(path);
@@ -169,7 +168,7 @@ private Q_SLOTS:
         file.write(lines.join('\n') + '\n');
         file.close();
 
-        const Run run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--verify") });
+        const Run run = gatehouse({QStringLiteral("audit"), QStringLiteral("--verify")});
         QCOMPARE(run.exitCode, 1);
         const QString location = QFileInfo(path).fileName() + expected;
         QVERIFY2(run.out.contains(location), qPrintable(run.out));
@@ -179,18 +178,18 @@ private Q_SLOTS:
     void aTornLastLineIsAWarning()
     {
         QTemporaryDir project;
-        QCOMPARE(gatehouse({ QStringLiteral("trust"), QStringLiteral("--yes"), project.path() }).exitCode, 0);
+        QCOMPARE(gatehouse({QStringLiteral("trust"), QStringLiteral("--yes"), project.path()}).exitCode, 0);
         QFile file(auditFile());
         QVERIFY(file.open(QIODevice::Append));
         file.write("{\"v\":1,\"seq\":2,\"time\":\"2026-");
         file.close();
-        Run run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--verify") });
+        Run run = gatehouse({QStringLiteral("audit"), QStringLiteral("--verify")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.contains(QStringLiteral(":2: torn")), qPrintable(run.out));
         QVERIFY(run.out.endsWith(QStringLiteral("audit log verified: 1 lines in 1 files\n")));
         // The next change chains past it.
-        QCOMPARE(gatehouse({ QStringLiteral("trust"), QStringLiteral("--revoke"), project.path() }).exitCode, 0);
-        run = gatehouse({ QStringLiteral("audit"), QStringLiteral("--verify") });
+        QCOMPARE(gatehouse({QStringLiteral("trust"), QStringLiteral("--revoke"), project.path()}).exitCode, 0);
+        run = gatehouse({QStringLiteral("audit"), QStringLiteral("--verify")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.endsWith(QStringLiteral("audit log verified: 2 lines in 1 files\n")));
     }
@@ -200,7 +199,7 @@ private Q_SLOTS:
         // The audit folder's place is taken by a file: the log cannot be written.
         test::writeFile(auditFolder(), "not a folder");
         QTemporaryDir project;
-        const Run run = gatehouse({ QStringLiteral("trust"), QStringLiteral("--yes"), project.path() });
+        const Run run = gatehouse({QStringLiteral("trust"), QStringLiteral("--yes"), project.path()});
         QCOMPARE(run.exitCode, 0); // the folder is trusted all the same
         QVERIFY2(run.err.contains(QStringLiteral("gatehouse trust: warning: the audit log could not be written")),
             qPrintable(run.err));

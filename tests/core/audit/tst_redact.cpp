@@ -103,28 +103,28 @@ private Q_SLOTS:
     void json()
     {
         const QJsonObject input {
-            { QStringLiteral("command"), QStringLiteral("GH_TOKEN=abc gh api") },
-            { QStringLiteral("apiKey"), QStringLiteral("plain-looking") },
-            { QStringLiteral("client-secret"), QJsonObject { { QStringLiteral("v"), QStringLiteral("x") } } },
-            { QStringLiteral("password"), QString() },
-            { QStringLiteral("input_tokens"), 1234 },
-            { QStringLiteral("list"),
-                QJsonArray { QStringLiteral("ok"), QStringLiteral("Authorization: Bearer zzz"),
-                    QJsonObject { { QStringLiteral("token"), QStringLiteral("t") } } } },
-            { QStringLiteral("path"), QStringLiteral("/usr/bin") },
-            { QStringLiteral("enabled"), true },
+            {QStringLiteral("command"), QStringLiteral("GH_TOKEN=abc gh api")},
+            {QStringLiteral("apiKey"), QStringLiteral("plain-looking")},
+            {QStringLiteral("client-secret"), QJsonObject {{QStringLiteral("v"), QStringLiteral("x")}}},
+            {QStringLiteral("password"), QString()},
+            {QStringLiteral("input_tokens"), 1234},
+            {QStringLiteral("list"),
+                QJsonArray {QStringLiteral("ok"), QStringLiteral("Authorization: Bearer zzz"),
+                    QJsonObject {{QStringLiteral("token"), QStringLiteral("t")}}}},
+            {QStringLiteral("path"), QStringLiteral("/usr/bin")},
+            {QStringLiteral("enabled"), true},
         };
         const QJsonObject expected {
-            { QStringLiteral("command"), QStringLiteral("GH_TOKEN=[redacted] gh api") },
-            { QStringLiteral("apiKey"), QStringLiteral("[redacted]") },
-            { QStringLiteral("client-secret"), QStringLiteral("[redacted]") },
-            { QStringLiteral("password"), QString() },
-            { QStringLiteral("input_tokens"), 1234 },
-            { QStringLiteral("list"),
-                QJsonArray { QStringLiteral("ok"), QStringLiteral("Authorization: Bearer [redacted]"),
-                    QJsonObject { { QStringLiteral("token"), QStringLiteral("[redacted]") } } } },
-            { QStringLiteral("path"), QStringLiteral("/usr/bin") },
-            { QStringLiteral("enabled"), true },
+            {QStringLiteral("command"), QStringLiteral("GH_TOKEN=[redacted] gh api")},
+            {QStringLiteral("apiKey"), QStringLiteral("[redacted]")},
+            {QStringLiteral("client-secret"), QStringLiteral("[redacted]")},
+            {QStringLiteral("password"), QString()},
+            {QStringLiteral("input_tokens"), 1234},
+            {QStringLiteral("list"),
+                QJsonArray {QStringLiteral("ok"), QStringLiteral("Authorization: Bearer [redacted]"),
+                    QJsonObject {{QStringLiteral("token"), QStringLiteral("[redacted]")}}}},
+            {QStringLiteral("path"), QStringLiteral("/usr/bin")},
+            {QStringLiteral("enabled"), true},
         };
         const QJsonObject actual = redactJson(input).toObject();
         QVERIFY2(actual == expected, QJsonDocument(actual).toJson().constData());

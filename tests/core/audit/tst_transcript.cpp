@@ -40,11 +40,11 @@ QList<QJsonObject> fileLines(const QString &path)
 
 Message assistant(const QList<ContentBlock> &content)
 {
-    return Message { Role::Assistant, content };
+    return Message {Role::Assistant, content};
 }
 Message user(const QList<ContentBlock> &content)
 {
-    return Message { Role::User, content };
+    return Message {Role::User, content};
 }
 
 QList<QJsonObject> asJson(const QList<Message> &messages)
@@ -57,7 +57,7 @@ QList<QJsonObject> asJson(const QList<Message> &messages)
 
 SessionInfo info(const QString &project, const QDateTime &started = {})
 {
-    return SessionInfo { {}, project, QStringLiteral("claude-test"), QStringLiteral("replay"), started, {} };
+    return SessionInfo {{}, project, QStringLiteral("claude-test"), QStringLiteral("replay"), started, {}};
 }
 
 void setModified(const QString &path, const QDateTime &time)
@@ -87,18 +87,18 @@ private Q_SLOTS:
         QVERIFY(Transcript::isSessionId(id));
         const QList<Message> conversation {
             Message::userText(QStringLiteral("list the files")),
-            assistant({ ContentBlock::makeText(QStringLiteral("Looking.")),
+            assistant({ContentBlock::makeText(QStringLiteral("Looking.")),
                 ContentBlock::makeToolUse(QStringLiteral("toolu_1"), QStringLiteral("Bash"),
-                    { { QStringLiteral("command"), QStringLiteral("ls") } }) }),
-            user({ ContentBlock::makeToolResult(QStringLiteral("toolu_1"), QStringLiteral("a.txt"), false) }),
-            assistant({ ContentBlock::makeText(QStringLiteral("There is a.txt.")) }),
+                    {{QStringLiteral("command"), QStringLiteral("ls")}})}),
+            user({ContentBlock::makeToolResult(QStringLiteral("toolu_1"), QStringLiteral("a.txt"), false)}),
+            assistant({ContentBlock::makeText(QStringLiteral("There is a.txt."))}),
         };
         for (const Message &message : conversation)
             QVERIFY(transcript->append(message).has_value());
-        QVERIFY(transcript
-                    ->appendEvent(
-                        { { QStringLiteral("kind"), QStringLiteral("usage") }, { QStringLiteral("input_tokens"), 12 } })
-                    .has_value());
+        QVERIFY(
+            transcript
+                ->appendEvent({{QStringLiteral("kind"), QStringLiteral("usage")}, {QStringLiteral("input_tokens"), 12}})
+                .has_value());
 
         const QList<QJsonObject> lines = fileLines(transcript->info().filePath);
         QCOMPARE(lines.size(), 6);
@@ -148,10 +148,10 @@ private Q_SLOTS:
         QVERIFY(transcript.has_value());
         QVERIFY(transcript->append(Message::userText(QStringLiteral("clean up"))).has_value());
         QVERIFY(transcript
-                    ->append(assistant({ ContentBlock::makeToolUse(QStringLiteral("a"), QStringLiteral("Bash"),
-                                             { { QStringLiteral("command"), QStringLiteral("make clean") } }),
+                    ->append(assistant({ContentBlock::makeToolUse(QStringLiteral("a"), QStringLiteral("Bash"),
+                                            {{QStringLiteral("command"), QStringLiteral("make clean")}}),
                         ContentBlock::makeToolUse(QStringLiteral("b"), QStringLiteral("Read"),
-                            { { QStringLiteral("file_path"), QStringLiteral("x") } }) }))
+                            {{QStringLiteral("file_path"), QStringLiteral("x")}})}))
                     .has_value());
         // The session ended here, before any result was written.
         const QString id = transcript->info().id;
@@ -180,10 +180,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto transcript = Transcript::create(dir.path(), info(dir.path()));
         QVERIFY(transcript->append(Message::userText(QStringLiteral("hi"))).has_value());
-        QVERIFY(transcript->append(assistant({ ContentBlock::makeText(QStringLiteral("hello")) })).has_value());
+        QVERIFY(transcript->append(assistant({ContentBlock::makeText(QStringLiteral("hello"))})).has_value());
         QVERIFY(transcript
-                    ->append(user({ ContentBlock::makeToolResult(QStringLiteral("zz"), QStringLiteral("?"), false),
-                        ContentBlock::makeText(QStringLiteral("go on")) }))
+                    ->append(user({ContentBlock::makeToolResult(QStringLiteral("zz"), QStringLiteral("?"), false),
+                        ContentBlock::makeText(QStringLiteral("go on"))}))
                     .has_value());
         auto resumed = Transcript::load(dir.path(), transcript->info().id);
         QCOMPARE(resumed->messages.size(), 3);
@@ -196,7 +196,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto transcript = Transcript::create(dir.path(), info(dir.path()));
         QVERIFY(transcript->append(Message::userText(QStringLiteral("one"))).has_value());
-        QVERIFY(transcript->append(assistant({ ContentBlock::makeText(QStringLiteral("two")) })).has_value());
+        QVERIFY(transcript->append(assistant({ContentBlock::makeText(QStringLiteral("two"))})).has_value());
         const QString path = transcript->info().filePath;
         {
             QFile file(path);
@@ -225,12 +225,11 @@ private Q_SLOTS:
         const QString key = QStringLiteral("sk-ant-api03-abcdefghijklmnopqrstuvwxyz");
         QVERIFY(transcript->append(Message::userText(QStringLiteral("use %1").arg(token))).has_value());
         QVERIFY(transcript
-                    ->append(assistant({ ContentBlock::makeToolUse(QStringLiteral("t"), QStringLiteral("Bash"),
-                        { { QStringLiteral("command"), QStringLiteral("export ANTHROPIC_API_KEY=%1").arg(key) } }) }))
+                    ->append(assistant({ContentBlock::makeToolUse(QStringLiteral("t"), QStringLiteral("Bash"),
+                        {{QStringLiteral("command"), QStringLiteral("export ANTHROPIC_API_KEY=%1").arg(key)}})}))
                     .has_value());
-        QVERIFY(
-            transcript->appendEvent({ { QStringLiteral("password"), QStringLiteral("hunter2hunter2") } }).has_value());
-        for (const QString &secret : { token, key, QStringLiteral("hunter2hunter2") })
+        QVERIFY(transcript->appendEvent({{QStringLiteral("password"), QStringLiteral("hunter2hunter2")}}).has_value());
+        for (const QString &secret : {token, key, QStringLiteral("hunter2hunter2")})
             QVERIFY2(test::filesContaining(dir.path(), secret.toUtf8()).isEmpty(), qPrintable(secret));
         QVERIFY(!test::filesContaining(dir.path(), "ANTHROPIC_API_KEY=[redacted]").isEmpty());
     }
