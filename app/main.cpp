@@ -7,6 +7,7 @@
 #include "verbs.h"
 #include "windowregistry.h"
 
+#include "agent/transcript.h"
 #include "common/paths.h"
 #include "common/version.h"
 #include "log/logging.h"
@@ -77,7 +78,8 @@ int main(int argc, char **argv)
                 "Verbs (see gatehouse VERB --help):\n"
                 "  check   decide tool calls read as JSON lines on standard input\n"
                 "  rules   print the rules in force and where each comes from\n"
-                "  trust   show what a folder's configuration grants, and trust it"));
+                "  trust   show what a folder's configuration grants, and trust it\n"
+                "  audit   print the audit log, or verify it with --verify"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption verbose(QStringLiteral("verbose"),
@@ -104,6 +106,10 @@ int main(int argc, char **argv)
 
     logger->debug("platform {}, config {}, state {}, data {}", QGuiApplication::platformName(), paths::configDir(),
                   paths::stateDir(), paths::dataDir());
+    // Transcripts older than the user's cleanupPeriodDays go at start-up (no session is open yet).
+    const int retention = agent::transcriptRetentionDays(paths::configDir() + QStringLiteral("/settings.json"));
+    if (const int pruned = agent::Transcript::prune(agent::Transcript::defaultFolder(), retention))
+        logger->info("deleted {} old transcript(s)", pruned);
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {

@@ -3,6 +3,8 @@
 
 #include "policyoptions.h"
 
+#include "audit/auditevents.h"
+#include "audit/auditlog.h"
 #include "common/paths.h"
 #include "policy/check.h"
 #include "policy/engine.h"
@@ -46,6 +48,15 @@ bool processArguments(QCommandLineParser &parser, const QString &verb, const QSt
     return true;
 }
 
+// Trust changes go to the audit log; a failure to write it is said, though the change stands.
+void auditTrust(const QString &folder, bool trusted, const trust::Grants &grants)
+{
+    const QJsonObject fields = audit::trustFields(folder, trusted, grants.hash, grants.items);
+    if (auto logged = audit::appendToDefaultLog(QStringLiteral("trust"), fields); !logged)
+        printTo(stderr, QStringLiteral("gatehouse trust: warning: the audit log could not be written: %1\n")
+                            .arg(logged.error().message));
+}
+
 void reportPolicyProblems(const policy::Policy &policy, const QString &verb)
 {
     for (const QString &error : policy.errors())
@@ -61,7 +72,7 @@ void reportPolicyProblems(const policy::Policy &policy, const QString &verb)
 bool isVerb(const QString &verb)
 {
     return verb == QStringLiteral("check") || verb == QStringLiteral("rules") || verb == QStringLiteral("trust")
-           || verb == QStringLiteral("run");
+           || verb == QStringLiteral("run") || verb == QStringLiteral("audit");
 }
 
 int runVerb(const QString &verb, const QStringList &arguments)
@@ -72,6 +83,8 @@ int runVerb(const QString &verb, const QStringList &arguments)
         return runRules(arguments);
     if (verb == QStringLiteral("run"))
         return runSandboxed(arguments);
+    if (verb == QStringLiteral("audit"))
+        return runAudit(arguments);
     return runTrust(arguments);
 }
 
@@ -199,6 +212,7 @@ int runTrust(const QStringList &arguments)
             printTo(stderr, QStringLiteral("gatehouse trust: %1\n").arg(done.error().message));
             return 1;
         }
+        auditTrust(folder, false, {});
         printTo(stdout, QStringLiteral("%1 is no longer trusted.\n").arg(folder));
         return 0;
     }
@@ -239,6 +253,7 @@ int runTrust(const QStringList &arguments)
         printTo(stderr, QStringLiteral("gatehouse trust: %1\n").arg(done.error().message));
         return 1;
     }
+    auditTrust(folder, true, grants);
     printTo(stdout, QStringLiteral("Trusted.\n"));
     return 0;
 }

@@ -15,5 +15,6 @@ int runCheck(const QStringList &arguments);
 int runRules(const QStringList &arguments);
 int runTrust(const QStringList &arguments);
 int runSandboxed(const QStringList &arguments);
+int runAudit(const QStringList &arguments); ///< auditverb.cpp
 
 } // namespace gatehouse::app

@@ -4,6 +4,8 @@
 #include "mainwindow.h"
 #include "trustdialog.h"
 
+#include "audit/auditevents.h"
+#include "audit/auditlog.h"
 #include "common/paths.h"
 #include "policy/policy.h"
 #include "trust/truststore.h"
@@ -63,6 +65,9 @@ Expected<MainWindow *> WindowRegistry::openFolder(const QString &folder)
                 return fail(tr("The folder could not be trusted: %1").arg(saved.error().message));
             trusted = true;
             log::logger("ui")->info("trusted {} (grants {})", canonical, grants.hash);
+            // A failure is logged as a warning by the audit log; the folder stays trusted.
+            (void)audit::appendToDefaultLog(QStringLiteral("trust"),
+                                            audit::trustFields(canonical, true, grants.hash, grants.items));
             break;
         }
     }
