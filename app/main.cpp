@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The composition root: parse the command line, create the services, show the window.
 
+#include "headless.h"
 #include "i18n.h"
 #include "mainwindow.h"
 #include "screenshot.h"
@@ -59,6 +60,18 @@ int main(int argc, char **argv)
         return status;
     }
 
+    if (app::isHeadlessRun(argc, argv)) {
+        const QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
+        QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString));
+        log::initialize({.directory = paths::logDir()}).or_else([](const Error &) { return Expected<void>(); });
+        QStringList arguments = QCoreApplication::arguments();
+        arguments.removeFirst();
+        const int status = app::runHeadless(arguments);
+        log::shutdown();
+        return status;
+    }
+
     const bool gui = needsGui(argc, argv);
     std::unique_ptr<QCoreApplication> app;
     if (gui)
@@ -79,7 +92,9 @@ int main(int argc, char **argv)
                 "  check   decide tool calls read as JSON lines on standard input\n"
                 "  rules   print the rules in force and where each comes from\n"
                 "  trust   show what a folder's configuration grants, and trust it\n"
-                "  audit   print the audit log, or verify it with --verify"));
+                "  audit   print the audit log, or verify it with --verify\n"
+                "  run     run a command in the sandbox the agent's commands run in\n\n"
+                "Headless: gatehouse -p PROMPT [--project DIR] [--output-format text|json|stream-json] (see gatehouse -p x --help)"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption verbose(QStringLiteral("verbose"),

@@ -208,11 +208,16 @@ Expected<AnswerOutcome> ApprovalBroker::answer(quint64 id, const ApprovalAnswer 
     if (policyChanges)
         reload();
 
+    // What the agent and the audit log hear: the rules really granted or saved, and where.
+    ApprovalAnswer delivered = answer;
+    if (!outcome->rules.isEmpty())
+        delivered.rules = outcome->rules;
+    delivered.savedTo = outcome->file;
     // Out of the queue before anyone hears of it: a handler may submit the next request.
     const Pending answered = m_pending.takeAt(index);
     if (answered.onAnswer)
-        answered.onAnswer(answer);
-    Q_EMIT requestAnswered(id, answer);
+        answered.onAnswer(delivered);
+    Q_EMIT requestAnswered(id, delivered);
     Q_EMIT pendingChanged();
     if (policyChanges)
         Q_EMIT policyChanged();

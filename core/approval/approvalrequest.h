@@ -48,6 +48,9 @@ struct ApprovalAnswer
     policy::Layer layer = policy::Layer::Local;
     /// For DenyWithFeedback (and cancelAll): the words the model gets back.
     QString feedback;
+    /// Filled in by the broker when it delivers the answer: the settings file an AllowAlways
+    /// rule was written to (rules then holds the rules really saved or granted).
+    QString savedTo;
 
     bool allows() const { return kind == Kind::AllowOnce || kind == Kind::AllowSession || kind == Kind::AllowAlways; }
 };

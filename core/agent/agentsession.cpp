@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agent/agentsession.h"
+
+#include "agent/bashtool.h"
+#include "agent/modelclient.h"
+#include "agent/systemprompt.h"
+#include "agent/transcript.h"
+#include "agent/webfetcher.h"
+#include "agent/tools/filechange.h"
+#include "agent/tools/filetools.h"
+#include "agent/tools/tooldefinitions.h"
+#include "approval/approvalbroker.h"
+#include "audit/auditevents.h"
+#include "audit/auditlog.h"
+#include "log/logging.h"
+#include "log/qtformat.h"
+#include "policy/engine.h"
+#include "sandbox/hostrules.h"
+#include "sandbox/networkproxy.h"
+#include "sandbox/sandboxspec.h"
+
+#include <QTimer>
+
+namespace gatehouse::agent {
+namespace {
+
+const QStringList &knownTools()
+{
+    static const QStringList tools{QStringLiteral("Read"), QStringLiteral("Glob"), QStringLiteral("Grep"),
+                                   QStringLiteral("Edit"), QStringLiteral("Write"), QStringLiteral("Bash"),
+                                   QStringLiteral("WebFetch")};
+    return tools;
+}
+
+QString refusal(const policy::Decision &decision)
+{
+    QString text = QStringLiteral("Refused by the permission policy: %1").arg(decision.reason);
+    if (!decision.rule.isEmpty())
+        text += QStringLiteral(" (rule %1)").arg(decision.rule);
+    if (decision.verdict == policy::Verdict::Ask)
+        text += QStringLiteral(". It would need the person's approval, and nobody can answer in this run");
+    return text + u'.';
+}
+
+} // namespace
+
+QString sessionEndName(SessionEnd end)
+{
+    switch (end) {
+    case SessionEnd::Completed:
+        return QStringLiteral("completed");
+    case SessionEnd::MaxTurns:
+        return QStringLiteral("max-turns");
+    case SessionEnd::Cancelled:
+        return QStringLiteral("cancelled");
+    case SessionEnd::ModelFailed:
+        return QStringLiteral("model-failed");
+    }
+    return QStringLiteral("completed");
+}
+
+AgentSession::AgentSession(SessionSetup setup, ModelClient *client, approval::ApprovalBroker *broker,
+                           audit::AuditLog *auditLog, Transcript *transcript, sandbox::NetworkApprover *networkApprover,
+                           QObject *parent)
+    : QObject(parent)
+    , m_setup(std::move(setup))
+    , m_client(client)
+    , m_broker(broker)
+    , m_audit(auditLog)
+    , m_transcript(transcript)
+{
+    rebuildEngine();
+    const policy::Policy &policy = m_engine->policy();
+    m_context.projectDir = policy.projectDir();
+    m_context.engine = m_engine.get();
+    m_systemPrompt = mainSystemPrompt(policy, policy.headless());
+    m_tools = builtinToolDefinitions();
+
+    // One proxy for the session: what the person allowed for one command holds for the next.
+    m_proxy = std::make_unique<sandbox::NetworkProxy>(sandbox::HostRules::fromPolicy(policy), networkApprover);
+    connect(m_proxy.get(), &sandbox::NetworkProxy::connectionDecided, this, [this](const sandbox::ConnectionEvent &event) {
+        record(QStringLiteral("connection"),
+              audit::connectionFields(event.host, event.port, event.command, event.protocol, event.allowed, event.reason));
+        Q_EMIT networkDecided(event);
+    });
+    m_bash = new BashTool(sandbox::specForPolicy(policy), m_proxy.get(), this);
+    m_fetcher = new WebFetcher(this);
+
+    connect(m_client, &ModelClient::textDelta, this, [this](const QString &text) {
+        if (m_phase == Phase::Model)
+            Q_EMIT textDelta(text); // a side query's answer is not the conversation's text
+    });
+    connect(m_client, &ModelClient::retrying, this, &AgentSession::retrying);
+    connect(m_client, &ModelClient::replyFinished, this, [this](const ModelReply &reply) {
+        if (m_phase == Phase::SideQuery && m_sideReply)
+            std::exchange(m_sideReply, nullptr)(reply);
+        else if (m_phase == Phase::Model)
+            modelReplied(reply);
+    });
+    connect(m_client, &ModelClient::replyFailed, this, [this](const ModelError &error) {
+        if (m_phase == Phase::SideQuery && m_sideFailed)
+            std::exchange(m_sideFailed, nullptr)(error);
+        else if (m_phase == Phase::Model)
+            modelFailed(error);
+    });
+}
+
+AgentSession::~AgentSession() = default;
+
+void AgentSession::rebuildEngine()
+{
+    policy::PolicyOptions options = m_setup.policy;
+    if (m_broker)
+        options.sessionAllow = m_broker->sessionRules();
+    m_engine = std::make_unique<policy::Engine>(policy::Policy::load(options));
+    m_context.engine = m_engine.get();
+}
+
+void AgentSession::record(const QString &event, const QJsonObject &fields)
+{
+    if (!m_audit)
+        return;
+    if (auto written = m_audit->append(event, fields); !written)
+        log::logger("agent")->error("the audit log could not be written: {}", written.error().message);
+}
+
+void AgentSession::setHistory(const QList<Message> &messages)
+{
+    Q_ASSERT(!m_running);
+    m_messages = messages;
+}
+
+void AgentSession::addMessage(const Message &message)
+{
+    m_messages.append(message);
+    if (m_transcript) {
+        if (auto written = m_transcript->append(message); !written)
+            log::logger("agent")->error("the transcript could not be written: {}", written.error().message);
+    }
+    Q_EMIT messageAdded(message);
+}
+
+void AgentSession::prompt(const QString &prompt)
+{
+    Q_ASSERT(!m_running);
+    m_running = true;
+    m_cancelled = false;
+    m_turns = 0;
+    addMessage(Message::userText(prompt));
+    sendTurn();
+}
+
+void AgentSession::sendTurn()
+{
+    if (m_cancelled) {
+        end(SessionEnd::Cancelled, QStringLiteral("cancelled"));
+        return;
+    }
+    if (m_turns >= m_setup.maxTurns) {
+        end(SessionEnd::MaxTurns, QStringLiteral("stopped after %1 turns (the limit)").arg(m_setup.maxTurns));
+        return;
+    }
+    ++m_turns;
+    ModelRequest request;
+    request.model = m_setup.model;
+    request.system = m_systemPrompt;
+    request.messages = m_messages;
+    request.tools = m_tools;
+    request.maxTokens = m_setup.maxTokens;
+    m_phase = Phase::Model;
+    m_client->send(request);
+}
+
+void AgentSession::modelReplied(const ModelReply &reply)
+{
+    m_phase = Phase::Idle;
+    m_usage.inputTokens += reply.usage.inputTokens;
+    m_usage.outputTokens += reply.usage.outputTokens;
+    Message message = reply.message;
+    message.role = Role::Assistant;
+    if (message.content.isEmpty())
+        message.content.append(ContentBlock::makeText(QString())); // the API refuses empty assistant turns
+    addMessage(message);
+    m_pendingUses = message.toolUses();
+    m_results.clear();
+    if (m_pendingUses.isEmpty()) {
+        const QString note = reply.stopReason == StopReason::MaxTokens ? QStringLiteral("the reply reached the token limit")
+                             : reply.stopReason == StopReason::Refusal ? QStringLiteral("the model declined to answer")
+                                                                       : QString();
+        end(SessionEnd::Completed, note);
+        return;
+    }
+    processNext();
+}
+
+void AgentSession::modelFailed(const ModelError &error)
+{
+    m_phase = Phase::Idle;
+    // The conversation stays as it was: the person can send the prompt again or go on.
+    if (error.kind == ModelError::Kind::Cancelled)
+        end(SessionEnd::Cancelled, QStringLiteral("cancelled"));
+    else
+        end(SessionEnd::ModelFailed, error.message);
+}
+
+void AgentSession::processNext()
+{
+    if (m_pendingUses.isEmpty()) {
+        finishTurnResults();
+        return;
+    }
+    const ContentBlock use = m_pendingUses.takeFirst();
+    m_current = ToolCallRecord{};
+    m_current.id = use.id;
+    m_current.call = policy::ToolCall{use.name, use.input};
+    if (m_cancelled) {
+        m_current.answer = QStringLiteral("cancelled");
+        toolDone({QStringLiteral("Not run: the person stopped the agent."), true, {}});
+        return;
+    }
+    decideCall(use);
+}
+
+void AgentSession::decideCall(const ContentBlock &use)
+{
+    const bool mcp = use.name.startsWith(QStringLiteral("mcp__"));
+    if (!knownTools().contains(use.name)) {
+        m_current.decision.verdict = policy::Verdict::Deny;
+        m_current.decision.reason = mcp ? QStringLiteral("MCP tools are not available in this version")
+                                        : QStringLiteral("there is no tool named \"%1\"").arg(use.name);
+        record(QStringLiteral("decision"), audit::decisionFields(m_current.call, m_current.decision));
+        Q_EMIT toolCallDecided(m_current);
+        toolDone({QStringLiteral("Error: %1.").arg(m_current.decision.reason), true, {}});
+        return;
+    }
+    m_current.decision = m_engine->decide(m_current.call);
+    QJsonObject fields = audit::decisionFields(m_current.call, m_current.decision);
+    fields.insert(QStringLiteral("toolUseId"), use.id);
+    record(QStringLiteral("decision"), fields);
+    Q_EMIT toolCallDecided(m_current);
+
+    const policy::Verdict verdict = m_current.decision.verdict;
+    if (verdict == policy::Verdict::Deny) {
+        m_current.answer = QStringLiteral("rule");
+        toolDone({refusal(m_current.decision), true, {}});
+        return;
+    }
+    // Edits are prepared before anyone is asked, so that the review shows the exact change.
+    std::optional<FileChange> change;
+    if (use.name == QStringLiteral("Edit") || use.name == QStringLiteral("Write")) {
+        auto prepared = use.name == QStringLiteral("Edit") ? prepareEdit(m_context, use.input)
+                                                           : prepareWrite(m_context, use.input);
+        if (!prepared) {
+            m_current.answer = QStringLiteral("rule");
+            toolDone({QStringLiteral("Error: %1").arg(prepared.error().message), true, {}});
+            return;
+        }
+        change = *prepared;
+    }
+    if (verdict == policy::Verdict::Allow) {
+        m_current.answer = QStringLiteral("rule");
+        execute(use, change, false);
+        return;
+    }
+    if (!m_broker) {
+        // The engine makes every ask a deny when nobody can answer; this is the same, defensively.
+        m_current.answer = QStringLiteral("deny");
+        toolDone({refusal(m_current.decision), true, {}});
+        return;
+    }
+    if (m_broker->allowedForSession(m_current.call)) {
+        m_current.answer = QStringLiteral("session");
+        execute(use, change, true);
+        return;
+    }
+    approval::ApprovalRequest request;
+    request.call = m_current.call;
+    request.decision = m_current.decision;
+    request.modelDescription = use.input.value(QStringLiteral("description")).toString();
+    request.change = change;
+    m_phase = Phase::Approval;
+    m_broker->submit(request, [this, use, change](const approval::ApprovalAnswer &answer) {
+        // Answered later, from the event loop of whoever answers.
+        QMetaObject::invokeMethod(this, [this, use, answer, change] { answered(use, answer, change); }, Qt::QueuedConnection);
+    });
+}
+
+void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAnswer &answer,
+                            const std::optional<FileChange> &change)
+{
+    using Kind = approval::ApprovalAnswer::Kind;
+    m_phase = Phase::Idle;
+    switch (answer.kind) {
+    case Kind::AllowOnce:
+        m_current.answer = QStringLiteral("once");
+        break;
+    case Kind::AllowSession:
+        m_current.answer = QStringLiteral("session");
+        rebuildEngine(); // later calls that the session's rules cover are allowed without asking
+        break;
+    case Kind::AllowAlways:
+        m_current.answer = QStringLiteral("always");
+        rebuildEngine(); // the rule is in a settings file now
+        break;
+    case Kind::Deny:
+    case Kind::DenyWithFeedback:
+        m_current.answer = QStringLiteral("deny");
+        break;
+    }
+    QJsonObject fields = audit::answerFields(m_current.call.tool, approval::answerKindName(answer.kind),
+                                             answer.rules.join(QStringLiteral(", ")), answer.savedTo, answer.feedback);
+    fields.insert(QStringLiteral("toolUseId"), use.id);
+    record(QStringLiteral("answer"), fields);
+    if (answer.kind == Kind::Deny || answer.kind == Kind::DenyWithFeedback) {
+        QString text = QStringLiteral("The person refused this call.");
+        if (!answer.feedback.isEmpty())
+            text += QStringLiteral(" Their words: %1").arg(answer.feedback);
+        toolDone({text, true, {}});
+        return;
+    }
+    execute(use, change, true);
+}
+
+void AgentSession::execute(const ContentBlock &use, const std::optional<FileChange> &change, bool askedPerson)
+{
+    m_current.executed = true;
+    const QString &tool = use.name;
+    if (tool == QStringLiteral("Read"))
+        toolDone(readFile(m_context, use.input));
+    else if (tool == QStringLiteral("Glob"))
+        toolDone(globFiles(m_context, use.input));
+    else if (tool == QStringLiteral("Grep"))
+        toolDone(grepFiles(m_context, use.input));
+    else if (tool == QStringLiteral("Edit") || tool == QStringLiteral("Write"))
+        toolDone(applyChange(m_context, *change));
+    else if (tool == QStringLiteral("Bash")) {
+        m_phase = Phase::Tool;
+        m_bash->start(use.input, [this](const ToolResult &result) { toolDone(result); });
+    } else if (tool == QStringLiteral("WebFetch"))
+        runWebFetch(use, askedPerson);
+}
+
+void AgentSession::runWebFetch(const ContentBlock &use, bool askedPerson)
+{
+    const auto url = WebFetcher::checkUrl(use.input.value(QStringLiteral("url")).toString());
+    if (!url) {
+        toolDone({QStringLiteral("Error: %1.").arg(url.error().message), true, {}});
+        return;
+    }
+    const QString question = use.input.value(QStringLiteral("prompt")).toString();
+    // A host on this machine is opened only by a rule that names it, or by the person.
+    const QString namingRule = QStringLiteral("WebFetch(domain:%1)").arg(url->host());
+    const bool localAllowed = askedPerson || m_current.decision.rule.compare(namingRule, Qt::CaseInsensitive) == 0;
+    m_phase = Phase::Tool;
+    m_fetcher->fetch(*url, localAllowed, [this, question](Expected<FetchedPage> page) {
+        if (m_cancelled) {
+            toolDone({QStringLiteral("Cancelled by the person."), true, {}});
+            return;
+        }
+        if (!page) {
+            toolDone({QStringLiteral("Error: %1.").arg(page.error().message), true, {}});
+            return;
+        }
+        QJsonObject details{{QStringLiteral("url"), page->url.toString()},
+                            {QStringLiteral("httpStatus"), page->httpStatus},
+                            {QStringLiteral("chars"), page->text.size()}};
+        if (page->redirectedTo.isValid()) {
+            details.insert(QStringLiteral("redirectedTo"), page->redirectedTo.toString());
+            toolDone({QStringLiteral("The page redirects to another host: %1. Fetch that URL with a new WebFetch call "
+                                     "if you need it.")
+                          .arg(page->redirectedTo.toString()),
+                      false, details});
+            return;
+        }
+        if (page->httpStatus >= 400) {
+            toolDone({QStringLiteral("Error: the server answered HTTP %1.").arg(page->httpStatus), true, details});
+            return;
+        }
+        // The page goes to a separate model call; only its answer joins the conversation, so
+        // that text written to steer the agent never reaches it verbatim.
+        ModelRequest side;
+        side.model = m_setup.model;
+        side.system = webFetchSystemPrompt();
+        side.messages = {Message::userText(webFetchQuestion(page->url.toString(), page->text, question))};
+        side.maxTokens = 2048;
+        const QString shownUrl = page->url.toString();
+        m_phase = Phase::SideQuery;
+        m_sideReply = [this, details, shownUrl](const ModelReply &reply) {
+            m_phase = Phase::Tool;
+            m_usage.inputTokens += reply.usage.inputTokens;
+            m_usage.outputTokens += reply.usage.outputTokens;
+            toolDone({QStringLiteral("Answer from %1 (read by a separate model call; the page itself is not shown):\n%2")
+                          .arg(shownUrl, reply.message.text()),
+                      false, details});
+        };
+        m_sideFailed = [this, details](const ModelError &error) {
+            m_phase = Phase::Tool;
+            toolDone({QStringLiteral("Error: the page was fetched but could not be read: %1.").arg(error.message), true,
+                      details});
+        };
+        m_client->send(side);
+    });
+}
+
+void AgentSession::toolDone(const ToolResult &result)
+{
+    m_phase = Phase::Idle;
+    m_current.result = result;
+    if (m_current.executed) {
+        QJsonObject fields = audit::executionFields(m_current.call.tool, result.details.value(QStringLiteral("exitStatus")).toInt(),
+                                                    result.details.value(QStringLiteral("durationMs")).toInteger(),
+                                                    result.details.value(QStringLiteral("sandbox")).toString(), result.isError);
+        fields.insert(QStringLiteral("toolUseId"), m_current.id);
+        record(QStringLiteral("execution"), fields);
+    }
+    m_records.append(m_current);
+    m_results.append(ContentBlock::makeToolResult(m_current.id, result.content, result.isError));
+    Q_EMIT toolCallFinished(m_current);
+    // On the event loop, so that a reply with many calls does not grow the stack.
+    QTimer::singleShot(0, this, &AgentSession::processNext);
+}
+
+void AgentSession::finishTurnResults()
+{
+    // Every tool_use gets its tool_result, so the conversation stays valid to continue or resume.
+    addMessage(Message{Role::User, m_results});
+    m_results.clear();
+    if (m_cancelled) {
+        end(SessionEnd::Cancelled, QStringLiteral("cancelled"));
+        return;
+    }
+    sendTurn();
+}
+
+void AgentSession::cancel()
+{
+    if (!m_running || m_cancelled)
+        return;
+    m_cancelled = true;
+    switch (m_phase) {
+    case Phase::Model:
+    case Phase::SideQuery:
+        m_client->cancel();
+        break;
+    case Phase::Tool:
+        if (m_bash->isRunning())
+            m_bash->cancel();
+        if (m_fetcher->isRunning())
+            m_fetcher->cancel();
+        break;
+    case Phase::Approval:
+        if (m_broker)
+            m_broker->cancelAll(QStringLiteral("the person stopped the agent"));
+        break;
+    case Phase::Idle:
+        break;
+    }
+}
+
+void AgentSession::end(SessionEnd end, const QString &message)
+{
+    m_phase = Phase::Idle;
+    m_running = false;
+    m_pendingUses.clear();
+    Q_EMIT finished(end, message);
+}
+
+} // namespace gatehouse::agent
