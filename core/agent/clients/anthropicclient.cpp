@@ -106,10 +106,8 @@ void AnthropicClient::resetStream()
 
 std::optional<HttpModelClient::StreamOutcome> AnthropicClient::failure(const QString &message) const
 {
-    return StreamFailure{ModelError{ModelError::Kind::BadResponse,
-                                    QStringLiteral("The Anthropic API sent a reply that could not be read: %1.").arg(message),
-                                    200},
-                         false};
+    const QString text = QStringLiteral("The Anthropic API sent a reply that could not be read: %1.").arg(message);
+    return StreamFailure{ModelError{ModelError::Kind::BadResponse, text, 200}, false};
 }
 
 std::optional<HttpModelClient::StreamOutcome> AnthropicClient::handleEvent(const SseEvent &event)

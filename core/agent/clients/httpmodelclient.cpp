@@ -177,7 +177,8 @@ void HttpModelClient::onFinished()
     }
     m_errorBody += reply->readAll().left(MaxErrorBody - m_errorBody.size());
     failOrRetry(httpError(m_status, m_errorBody), RetryPolicy::isRetryableStatus(m_status),
-                reply->rawHeader(QByteArrayLiteral("retry-after")), reply->rawHeader(QByteArrayLiteral("retry-after-ms")));
+                reply->rawHeader(QByteArrayLiteral("retry-after")),
+                reply->rawHeader(QByteArrayLiteral("retry-after-ms")));
 }
 
 void HttpModelClient::onIdleTimeout()
@@ -209,7 +210,10 @@ void HttpModelClient::failOrRetry(ModelError error, bool retryable, const QByteA
     ++m_retries;
     const int delay = m_options.retry.delayMs(m_retries, retryAfter, retryAfterMs);
     const quint64 generation = m_generation;
-    Q_EMIT retrying(m_retries, delay, redacted(error.message));
+    const QString reason = redacted(error.message);
+    log::logger("agent")->info("model request failed ({}); retry {} of {} in {} ms", reason, m_retries,
+                               m_options.retry.maxRetries, delay);
+    Q_EMIT retrying(m_retries, delay, reason);
     if (generation != m_generation || m_concluded)
         return; // cancelled from a slot
     m_retryTimer.start(delay);

@@ -124,7 +124,8 @@ Expected<ModelConfig> resolveModelConfig(const ModelConfigSources &sources)
     } else if (const QString name = env.value(QStringLiteral("GATEHOUSE_MODEL_PROVIDER")); !name.isEmpty()) {
         const auto provider = providerFromName(name);
         if (!provider)
-            return fail(QStringLiteral("GATEHOUSE_MODEL_PROVIDER is \"%1\"; use \"anthropic\" or \"openai\".").arg(name));
+            return fail(
+                QStringLiteral("GATEHOUSE_MODEL_PROVIDER is \"%1\"; use \"anthropic\" or \"openai\".").arg(name));
         config.provider = *provider;
     } else {
         config.provider = *userTypeProvider;
@@ -145,7 +146,7 @@ Expected<ModelConfig> resolveModelConfig(const ModelConfigSources &sources)
     const bool anthropic = config.provider == Provider::Anthropic;
 
     const QString baseVariable = prefix + QStringLiteral("BASE_URL");
-    QString baseUrl = anthropic ? QString::fromLatin1(DefaultAnthropicBaseUrl) : QString::fromLatin1(DefaultOpenAiBaseUrl);
+    QString baseUrl = QString::fromLatin1(anthropic ? DefaultAnthropicBaseUrl : DefaultOpenAiBaseUrl);
     QString baseOrigin = QStringLiteral("the defaults");
     if (const QString fromEnvironment = env.value(baseVariable); !fromEnvironment.isEmpty()) {
         baseUrl = fromEnvironment;
@@ -161,7 +162,8 @@ Expected<ModelConfig> resolveModelConfig(const ModelConfigSources &sources)
     config.baseUrl = *checked;
 
     // The model. The top-level "model" is Claude Code's key and names a Claude model.
-    const QString userProviderModel = userProviderApplies ? userProvider.value(QStringLiteral("model")).toString() : QString();
+    const QString userProviderModel =
+        userProviderApplies ? userProvider.value(QStringLiteral("model")).toString() : QString();
     const QString userModel = anthropic ? user->value(QStringLiteral("model")).toString() : QString();
     for (const QString &candidate : {sources.cliModel, env.value(prefix + QStringLiteral("MODEL")),
                                      anthropic ? projectModel : QString(), userProviderModel, userModel,
@@ -249,8 +251,8 @@ void fillApiKeyFromKeychain(ModelConfig config, secrets::CredentialStore *store,
             withoutKey(QStringLiteral("none is stored in the keychain"));
     });
     QObject::connect(store, &secrets::CredentialStore::failed, guard,
-                     [withoutKey, entry](secrets::CredentialStore::Operation, const QString &key, const QString &message,
-                                         bool) {
+                     [withoutKey, entry](secrets::CredentialStore::Operation, const QString &key,
+                                         const QString &message, bool) {
                          if (key == entry)
                              withoutKey(QStringLiteral("the keychain could not be read (%1)").arg(message));
                      });

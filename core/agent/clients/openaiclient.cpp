@@ -51,7 +51,8 @@ void appendUserMessages(const Message &message, QJsonArray &messages)
         }
     }
     if (!text.isEmpty())
-        messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), text}});
+        messages.append(
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), text}});
 }
 
 StopReason stopReasonFromFinish(const QString &finish)
@@ -104,8 +105,8 @@ QJsonObject OpenAiClient::requestJson(const ModelRequest &request) const
 {
     QJsonArray messages;
     if (!request.system.isEmpty())
-        messages.append(
-            QJsonObject{{QStringLiteral("role"), QStringLiteral("system")}, {QStringLiteral("content"), request.system}});
+        messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                    {QStringLiteral("content"), request.system}});
     for (const Message &message : request.messages) {
         if (message.role == Role::Assistant)
             messages.append(assistantMessage(message));
@@ -175,11 +176,9 @@ std::optional<HttpModelClient::StreamOutcome> OpenAiClient::handleEvent(const Ss
         const QJsonValue error = json.value(QStringLiteral("error"));
         const QString detail = error.isObject() ? error.toObject().value(QStringLiteral("message")).toString()
                                                 : error.toString();
-        return StreamFailure{ModelError{ModelError::Kind::Server,
-                                        QStringLiteral("The OpenAI-compatible server stopped the reply with an error (%1).")
-                                            .arg(detail),
-                                        200},
-                             true};
+        const QString text =
+            QStringLiteral("The OpenAI-compatible server stopped the reply with an error (%1).").arg(detail);
+        return StreamFailure{ModelError{ModelError::Kind::Server, text, 200}, true};
     }
     if (const QString model = json.value(QStringLiteral("model")).toString(); !model.isEmpty())
         m_reply.model = model;

@@ -159,7 +159,8 @@ void ReplayClient::send(const ModelRequest &request)
                         400});
     } else if (m_next >= m_turns.size()) {
         failWith(ModelError{ModelError::Kind::BadResponse,
-                        QStringLiteral("The replay %1 has no more turns (it has %2).").arg(m_fileName).arg(m_turns.size()),
+                        QStringLiteral("The replay %1 has no more turns (it has %2).")
+                            .arg(m_fileName, QString::number(m_turns.size())),
                         0});
     } else {
         play(m_turns.at(m_next++));
