@@ -147,7 +147,7 @@ public:
                      QStringLiteral("enabledMcpjsonServers"), QStringLiteral("disabledMcpjsonServers"),
                      QStringLiteral("allowManagedPermissionRulesOnly"), QStringLiteral("allowManagedDomainsOnly"),
                      QStringLiteral("allowManagedMcpServersOnly"), QStringLiteral("disableAlwaysAllow"),
-                     QStringLiteral("model"), QStringLiteral("cleanupPeriodDays")},
+                     QStringLiteral("model"), QStringLiteral("modelProvider"), QStringLiteral("cleanupPeriodDays")},
                     {});
 
         auto permissions = object(root, QStringLiteral("permissions"), {QStringLiteral("permissions")});
