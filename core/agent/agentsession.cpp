@@ -323,6 +323,12 @@ void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAns
 
 void AgentSession::execute(const ContentBlock &use, const std::optional<FileChange> &change, bool askedPerson)
 {
+    if (m_cancelled) {
+        // The person stopped the agent while the answer was on its way.
+        m_current.answer = QStringLiteral("cancelled");
+        toolDone({QStringLiteral("Not run: the person stopped the agent."), true, {}});
+        return;
+    }
     m_current.executed = true;
     const QString &tool = use.name;
     if (tool == QStringLiteral("Read"))

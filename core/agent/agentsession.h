@@ -152,3 +152,4 @@ private:
 } // namespace gatehouse::agent
 
 Q_DECLARE_METATYPE(gatehouse::agent::ToolCallRecord)
+Q_DECLARE_METATYPE(gatehouse::agent::SessionEnd)

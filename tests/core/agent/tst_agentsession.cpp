@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The agent loop with a person to ask: every answer of the approval broker, as the GUI will give
+// them, reaches the right place (the tool runs or not, the model hears the refusal and the
+// person's words, "always" is saved and audited, "session" sticks), and cancel while a question
+// waits leaves a conversation that can go on. The model is a replay; commands run in the real
+// sandbox.
+#include "agent/agentsession.h"
+#include "agent/clients/replayclient.h"
+#include "approval/approvalbroker.h"
+#include "audit/auditlog.h"
+#include "policy/engine.h"
+
+#include "testenv.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+using namespace gatehouse;
+using Kind = approval::ApprovalAnswer::Kind;
+
+namespace {
+
+QByteArray contents(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArrayLiteral("<missing>");
+}
+
+// One agent session on a fresh project, with a broker, an audit log and a scripted model.
+struct Session
+{
+    QString root;
+    QString project;
+    policy::PolicyOptions options;
+    std::unique_ptr<agent::ReplayClient> client;
+    std::unique_ptr<approval::ApprovalBroker> broker;
+    std::unique_ptr<audit::AuditLog> auditLog;
+    std::unique_ptr<agent::AgentSession> session;
+    std::unique_ptr<QSignalSpy> finished;
+    std::unique_ptr<QSignalSpy> asked;
+
+    explicit Session(const QByteArray &script, const QHash<QString, QByteArray> &files = {})
+    {
+        root = test::scratchRoot() + QStringLiteral("/agentsession-") + QUuid::createUuid().toString(QUuid::Id128).left(8);
+        project = root + QStringLiteral("/project");
+        QDir().mkpath(project);
+        project = QFileInfo(project).canonicalFilePath();
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            test::writeFile(project + u'/' + it.key(), it.value());
+        test::writeFile(root + QStringLiteral("/script.jsonl"), script);
+        options.projectDir = project;
+        options.homeDir = QDir::homePath();
+        options.userConfigDir = root + QStringLiteral("/config");
+        options.managedDir = root + QStringLiteral("/managed");
+        options.projectTrusted = true;
+        client = std::make_unique<agent::ReplayClient>(root + QStringLiteral("/script.jsonl"));
+        broker = std::make_unique<approval::ApprovalBroker>(options);
+        auditLog = std::move(*audit::AuditLog::open(root + QStringLiteral("/audit")));
+        agent::SessionSetup setup;
+        setup.policy = options;
+        setup.model = QStringLiteral("replay");
+        session = std::make_unique<agent::AgentSession>(setup, client.get(), broker.get(), auditLog.get(), nullptr, nullptr);
+        finished = std::make_unique<QSignalSpy>(session.get(), &agent::AgentSession::finished);
+        asked = std::make_unique<QSignalSpy>(broker.get(), &approval::ApprovalBroker::requestAdded);
+    }
+
+    // Answers the next question (waiting for it) with @p answer.
+    bool answerNext(const approval::ApprovalAnswer &answer)
+    {
+        if (!QTest::qWaitFor([&] { return !broker->pending().isEmpty(); }, 20000))
+            return false;
+        const auto done = broker->answer(broker->pending().first().id, answer);
+        if (!done)
+            qWarning("answer refused: %s", qPrintable(done.error().message));
+        return done.has_value();
+    }
+    bool waitFinished() { return QTest::qWaitFor([this] { return !finished->isEmpty(); }, 60000); }
+    agent::SessionEnd end() const { return finished->first().first().value<agent::SessionEnd>(); }
+
+    // The tool_result blocks the model was sent, in order.
+    QList<agent::ContentBlock> results() const
+    {
+        QList<agent::ContentBlock> found;
+        for (const agent::Message &message : session->messages()) {
+            for (const agent::ContentBlock &block : message.content) {
+                if (block.type == agent::ContentBlock::Type::ToolResult)
+                    found.append(block);
+            }
+        }
+        return found;
+    }
+    QList<QJsonObject> audit(const QString &event) const
+    {
+        QList<QJsonObject> found;
+        const auto entries = audit::readAuditLog(root + QStringLiteral("/audit"));
+        if (!entries)
+            return found;
+        for (const QJsonObject &entry : *entries) {
+            if (entry.value(QStringLiteral("event")).toString() == event)
+                found.append(entry);
+        }
+        return found;
+    }
+};
+
+approval::ApprovalAnswer answer(Kind kind, const QString &feedback = {}, policy::Layer layer = policy::Layer::Local)
+{
+    approval::ApprovalAnswer a;
+    a.kind = kind;
+    a.feedback = feedback;
+    a.layer = layer;
+    return a;
+}
+
+} // namespace
+
+class TestAgentSession : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        test::requireIsolatedEnvironment();
+        qRegisterMetaType<agent::SessionEnd>();
+    }
+
+    void allowOnceRunsThenAsksAgain()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch first.txt","description":"Make a file"}}]}
+{"content":[{"type":"tool_use","id":"t2","name":"Bash","input":{"command":"touch second.txt"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Make files."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        // The question showed what the model said the command is for.
+        QVERIFY(s.answerNext(answer(Kind::Deny)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.end(), agent::SessionEnd::Completed);
+        QCOMPARE(s.asked->size(), 2); // "once" does not stick
+        QVERIFY(QFile::exists(s.project + QStringLiteral("/first.txt")));
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/second.txt")));
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QVERIFY(!results.at(0).isError);
+        QVERIFY(results.at(1).isError);
+        QVERIFY(results.at(1).text.contains(QStringLiteral("refused")));
+        QCOMPARE(s.audit(QStringLiteral("answer")).size(), 2);
+        QCOMPARE(s.audit(QStringLiteral("answer")).at(0).value(QStringLiteral("answer")).toString(), QStringLiteral("once"));
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 1);
+    }
+
+    void questionCarriesTheModelsWords()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch x.txt","description":"Make the marker file"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        const approval::ApprovalRequest request = s.broker->pending().first();
+        QCOMPARE(request.modelDescription, QStringLiteral("Make the marker file"));
+        QCOMPARE(request.call.tool, QStringLiteral("Bash"));
+        QCOMPARE(request.decision.verdict, policy::Verdict::Ask);
+        QVERIFY(s.answerNext(answer(Kind::Deny)));
+        QVERIFY(s.waitFinished());
+    }
+
+    void sessionAnswerSticks()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch same.txt"}}]}
+{"content":[{"type":"tool_use","id":"t2","name":"Bash","input":{"command":"touch same.txt"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Touch twice."));
+        QVERIFY(s.answerNext(answer(Kind::AllowSession)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.asked->size(), 1); // the second call was allowed by the session's answer
+        QCOMPARE(s.session->toolCalls().size(), 2);
+        QCOMPARE(s.session->toolCalls().at(1).decision.verdict, policy::Verdict::Allow);
+        QCOMPARE(s.session->toolCalls().at(1).decision.source, policy::Source::Session);
+        QVERIFY(s.session->toolCalls().at(1).executed);
+        // Nothing of it was written anywhere: a new session asks again.
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/.gatehouse/settings.local.json")));
+        const policy::Engine fresh(policy::Policy::load(s.options));
+        QCOMPARE(fresh.decide(s.session->toolCalls().at(1).call).verdict, policy::Verdict::Ask);
+    }
+
+    void alwaysSavesTheRuleAndAuditsWhere()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"e1","name":"Edit","input":{"file_path":"notes.txt","old_string":"old","new_string":"new"}}]}
+{"content":[{"type":"tool_use","id":"e2","name":"Edit","input":{"file_path":"notes.txt","old_string":"new","new_string":"newer"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)",
+                  {{QStringLiteral("notes.txt"), "old text\n"}});
+        s.session->prompt(QStringLiteral("Edit."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        // The review gets the exact change.
+        const approval::ApprovalRequest request = s.broker->pending().first();
+        QVERIFY(request.change.has_value());
+        QCOMPARE(request.change->before, QByteArray("old text\n"));
+        QCOMPARE(request.change->after, QByteArray("new text\n"));
+        QVERIFY(request.alwaysOffered);
+        QCOMPARE(request.proposedRules, QStringList{QStringLiteral("Edit(./notes.txt)")});
+        QVERIFY(s.answerNext(answer(Kind::AllowAlways)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.asked->size(), 1); // the saved rule allowed the second edit
+        QCOMPARE(contents(s.project + QStringLiteral("/notes.txt")), QByteArray("newer text\n"));
+        const QString local = s.project + QStringLiteral("/.gatehouse/settings.local.json");
+        QVERIFY(contents(local).contains("Edit(./notes.txt)"));
+        const QList<QJsonObject> answers = s.audit(QStringLiteral("answer"));
+        QCOMPARE(answers.size(), 1);
+        QCOMPARE(answers.first().value(QStringLiteral("answer")).toString(), QStringLiteral("always"));
+        QVERIFY(answers.first().toVariantMap().values().contains(local));
+    }
+
+    void denyWithFeedbackReachesTheModel()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"w1","name":"Write","input":{"file_path":"new.txt","content":"x"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Write."));
+        QVERIFY(s.answerNext(answer(Kind::DenyWithFeedback, QStringLiteral("Put it in docs/ instead."))));
+        QVERIFY(s.waitFinished());
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/new.txt")));
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 1);
+        QVERIFY(results.first().isError);
+        QVERIFY(results.first().text.contains(QStringLiteral("Put it in docs/ instead.")));
+        QCOMPARE(s.audit(QStringLiteral("answer")).first().value(QStringLiteral("feedback")).toString(),
+                 QStringLiteral("Put it in docs/ instead."));
+    }
+
+    void fileChangedWhileWaitingIsNotOverwritten()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"e1","name":"Edit","input":{"file_path":"a.txt","old_string":"one","new_string":"two"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)",
+                  {{QStringLiteral("a.txt"), "one\n"}});
+        s.session->prompt(QStringLiteral("Edit."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        // The person edits the file themselves while the question waits.
+        test::writeFile(s.project + QStringLiteral("/a.txt"), "one, edited by hand\n");
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(contents(s.project + QStringLiteral("/a.txt")), QByteArray("one, edited by hand\n"));
+        QVERIFY(s.results().first().isError);
+        QVERIFY(s.results().first().text.contains(QStringLiteral("changed")));
+    }
+
+    void cancelWhileAskingLeavesAValidConversation()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch a"}},{"type":"tool_use","id":"t2","name":"Read","input":{"file_path":"a"}}]}
+{"content":[{"type":"text","text":"never"}]}
+)");
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        s.session->cancel();
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.end(), agent::SessionEnd::Cancelled);
+        QVERIFY(s.broker->pending().isEmpty());
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/a")));
+        // Both calls have results, so the conversation can be sent again.
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QCOMPARE(results.at(0).id, QStringLiteral("t1"));
+        QCOMPARE(results.at(1).id, QStringLiteral("t2"));
+        QVERIFY(results.at(1).isError);
+        QCOMPARE(s.session->messages().last().role, agent::Role::User);
+    }
+
+    void cancelRunningCommand()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch started && sleep 60"}}]}
+{"content":[{"type":"text","text":"never"}]}
+)");
+        s.session->prompt(QStringLiteral("Wait."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(s.project + QStringLiteral("/started")); }, 30000));
+        s.session->cancel();
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.end(), agent::SessionEnd::Cancelled);
+        QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 130);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgentSession)
+#include "tst_agentsession.moc"
