@@ -4,6 +4,8 @@
 #include "common/paths.h"
 #include "policy/policy.h"
 
+#include <QRegularExpression>
+
 namespace gatehouse::sandbox {
 
 QStringList defaultDenyRead(const QString &home, const QStringList &gatehouseFolders)
@@ -22,12 +24,16 @@ bool looksSecret(const QString &name)
     const QString upper = name.toUpper();
     static const QStringList markers{QStringLiteral("TOKEN"),      QStringLiteral("SECRET"),  QStringLiteral("PASSWORD"),
                                      QStringLiteral("PASSWD"),     QStringLiteral("API_KEY"), QStringLiteral("APIKEY"),
-                                     QStringLiteral("CREDENTIAL"), QStringLiteral("PRIVATE"), QStringLiteral("AUTH"),
+                                     QStringLiteral("CREDENTIAL"), QStringLiteral("PRIVATE"),
                                      QStringLiteral("SESSION"),    QStringLiteral("COOKIE"),  QStringLiteral("_KEY"),
                                      QStringLiteral("ACCESS_KEY")};
     for (const QString &marker : markers)
         if (upper.contains(marker))
             return true;
+    // AUTH as in GITHUB_AUTH or AUTH_HEADER, not as in GIT_AUTHOR_NAME.
+    static const QRegularExpression auth(QStringLiteral("AUTH(?!OR)"));
+    if (upper.contains(auth))
+        return true;
     static const QStringList prefixes{QStringLiteral("ANTHROPIC_"), QStringLiteral("OPENAI_"), QStringLiteral("AWS_"),
                                       QStringLiteral("AZURE_"),     QStringLiteral("GOOGLE_"), QStringLiteral("GCP_"),
                                       QStringLiteral("GH_"),        QStringLiteral("GITHUB_"), QStringLiteral("NPM_")};

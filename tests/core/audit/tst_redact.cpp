@@ -49,6 +49,7 @@ private Q_SLOTS:
             "curl -H \"x-api-key: [redacted]\" https://api");
         row("url password", "git clone https://alice:hunter2@example.com/r.git",
             "git clone https://alice:[redacted]@example.com/r.git");
+        row("auth variable", "GITHUB_AUTH=abc123 make", "GITHUB_AUTH=[redacted] make");
         row("secret variable", "GITHUB_TOKEN=abc123 gh pr list", "GITHUB_TOKEN=[redacted] gh pr list");
         row("exported secret", "export MY_API_KEY=\"s3cr3t value\"; make", "export MY_API_KEY=[redacted]; make");
         row("quoted secret", "DB_PASSWORD='p a s s' ./run", "DB_PASSWORD=[redacted] ./run");
@@ -62,6 +63,7 @@ private Q_SLOTS:
             "-----BEGIN RSA PRIVATE KEY-----[redacted]-----END RSA PRIVATE KEY-----\nafter");
         row("private key cut short", "-----BEGIN PRIVATE KEY-----\nMIIEow", "-----BEGIN PRIVATE KEY-----[redacted]");
         // Kept
+        row("git author is no secret", "GIT_AUTHOR_NAME=Bob git commit", "GIT_AUTHOR_NAME=Bob git commit");
         row("path", "PATH=/usr/bin:/bin make", "PATH=/usr/bin:/bin make");
         row("commit message about tokens", "git commit -m \"fix token parsing\"",
             "git commit -m \"fix token parsing\"");
