@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "log/logging.h"
 
+#include "audit/redact.h"
 #include "log/qtformat.h"
 
 #include <QDir>
 #include <QtLogging>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +17,42 @@
 
 namespace gatehouse::log {
 namespace {
+
+// Formats like spdlog's pattern formatter, after masking secrets in the message: whatever a
+// caller passes by mistake (a command line with a token, a URL with a password) never reaches the
+// log file or the terminal (SECURITY-MODEL.md section 7).
+class RedactingFormatter final : public spdlog::formatter
+{
+public:
+    explicit RedactingFormatter(std::string pattern)
+        : m_pattern(std::move(pattern))
+        , m_inner(std::make_unique<spdlog::pattern_formatter>(m_pattern))
+    {
+    }
+
+    void format(const spdlog::details::log_msg &msg, spdlog::memory_buf_t &dest) override
+    {
+        const QString text = QString::fromUtf8(msg.payload.data(), static_cast<qsizetype>(msg.payload.size()));
+        const QString redacted = audit::redactSecrets(text);
+        if (redacted == text) {
+            m_inner->format(msg, dest);
+            return;
+        }
+        const QByteArray bytes = redacted.toUtf8();
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+        m_inner->format(copy, dest);
+        // The colour range the pattern computed, for the terminal sink.
+        msg.color_range_start = copy.color_range_start;
+        msg.color_range_end = copy.color_range_end;
+    }
+
+    std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<RedactingFormatter>(m_pattern); }
+
+private:
+    std::string m_pattern;
+    std::unique_ptr<spdlog::pattern_formatter> m_inner;
+};
 
 struct State
 {
@@ -84,7 +122,7 @@ Expected<void> initialize(const Options &options)
 
         auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
         console->set_level(options.verbose ? spdlog::level::debug : spdlog::level::warn);
-        console->set_pattern("gatehouse: %^%l%$ [%n] %v");
+        console->set_formatter(std::make_unique<RedactingFormatter>("gatehouse: %^%l%$ [%n] %v"));
         s.sinks.push_back(console);
 
         if (!options.directory.isEmpty()) {
@@ -96,7 +134,7 @@ Expected<void> initialize(const Options &options)
                     auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
                         path.toStdString(), options.maxFileBytes, options.maxFiles);
                     file->set_level(s.level);
-                    file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l [%n] %v");
+                    file->set_formatter(std::make_unique<RedactingFormatter>("%Y-%m-%dT%H:%M:%S.%e%z %l [%n] %v"));
                     s.sinks.push_back(file);
                     s.filePath = path;
                 } catch (const spdlog::spdlog_ex &e) {
@@ -127,6 +165,7 @@ std::shared_ptr<spdlog::logger> logger(std::string_view area)
         // Before initialize(): warnings and errors still reach stderr.
         auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
         console->set_level(spdlog::level::warn);
+        console->set_formatter(std::make_unique<RedactingFormatter>("gatehouse: %^%l%$ [%n] %v"));
         s.sinks.push_back(console);
         s.initialized = true;
     }

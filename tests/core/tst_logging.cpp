@@ -44,6 +44,20 @@ private Q_SLOTS:
         QVERIFY2(text.contains("warning [secrets] keychain missing"), text.constData());
     }
 
+    void secretsNeverReachTheLog()
+    {
+        QTemporaryDir dir;
+        QVERIFY(log::initialize({.directory = dir.path()}).has_value());
+        log::logger("agent")->warn("running GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ gh pr list");
+        qWarning("fetching https://alice:hunter2secret@example.com/x");
+        log::shutdown();
+        const QByteArray text = readLog(dir.path() + QStringLiteral("/gatehouse.log"));
+        QVERIFY2(text.contains("[agent] running GITHUB_TOKEN=[redacted] gh pr list"), text.constData());
+        QVERIFY2(!text.contains("ghp_0123456789"), text.constData());
+        QVERIFY2(!text.contains("hunter2secret"), text.constData());
+        QVERIFY2(text.contains("https://alice:[redacted]@example.com/x"), text.constData());
+    }
+
     void routesQtMessagesIntoTheQtLogger()
     {
         QTemporaryDir dir;
