@@ -80,7 +80,9 @@ QString readable(const QJsonObject &entry)
                                                                   : QStringLiteral("denied"))
               << field(entry, "command") << field(entry, "reason");
     } else {
-        parts << field(entry, "action") << field(entry, "project") << field(entry, "model");
+        // trust changes, and the prompts and ends of agent sessions
+        parts << field(entry, "action") << field(entry, "project") << field(entry, "model") << field(entry, "outcome")
+              << field(entry, "message");
     }
     parts.removeAll(QString());
     return parts.join(QStringLiteral("  "));

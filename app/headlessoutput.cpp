@@ -104,8 +104,16 @@ void HeadlessOutput::finished(const agent::AgentSession &session, agent::Session
             print(QStringLiteral("\nDenied in this run (nobody could answer):\n"));
             for (const QJsonValue &value : std::as_const(m_denied)) {
                 const QJsonObject denied = value.toObject();
-                print(QStringLiteral("  - %1 %2: %3\n").arg(denied.value(QStringLiteral("tool")).toString(),
-                                                             denied.value(QStringLiteral("summary")).toString(),
+                const QJsonObject input = denied.value(QStringLiteral("input")).toObject();
+                QString what;
+                for (const QString &key : {QStringLiteral("command"), QStringLiteral("file_path"), QStringLiteral("url"),
+                                           QStringLiteral("pattern")}) {
+                    if (input.contains(key)) {
+                        what = input.value(key).toString();
+                        break;
+                    }
+                }
+                print(QStringLiteral("  - %1 %2: %3\n").arg(denied.value(QStringLiteral("tool")).toString(), what,
                                                              denied.value(QStringLiteral("reason")).toString()));
             }
             for (const QJsonValue &value : std::as_const(m_networkRefused)) {

@@ -146,6 +146,10 @@ void AgentSession::prompt(const QString &prompt)
     m_running = true;
     m_cancelled = false;
     m_turns = 0;
+    QJsonObject fields = audit::sessionFields(QStringLiteral("prompt"), m_engine->policy().projectDir(), m_setup.model);
+    fields.insert(QStringLiteral("mode"), policy::modeName(m_engine->policy().mode()));
+    fields.insert(QStringLiteral("headless"), m_engine->policy().headless());
+    record(QStringLiteral("session"), fields);
     addMessage(Message::userText(prompt));
     sendTurn();
 }
@@ -413,9 +417,11 @@ void AgentSession::toolDone(const ToolResult &result)
     m_phase = Phase::Idle;
     m_current.result = result;
     if (m_current.executed) {
+        // Bash says which sandbox it ran in; the other tools run inside Gatehouse.
+        const QString profile = result.details.value(QStringLiteral("sandbox")).toString(QStringLiteral("in-process"));
         QJsonObject fields = audit::executionFields(m_current.call.tool, result.details.value(QStringLiteral("exitStatus")).toInt(),
-                                                    result.details.value(QStringLiteral("durationMs")).toInteger(),
-                                                    result.details.value(QStringLiteral("sandbox")).toString(), result.isError);
+                                                    result.details.value(QStringLiteral("durationMs")).toInteger(), profile,
+                                                    result.isError);
         fields.insert(QStringLiteral("toolUseId"), m_current.id);
         record(QStringLiteral("execution"), fields);
     }
@@ -468,6 +474,12 @@ void AgentSession::end(SessionEnd end, const QString &message)
     m_phase = Phase::Idle;
     m_running = false;
     m_pendingUses.clear();
+    QJsonObject fields = audit::sessionFields(QStringLiteral("end"), {}, {});
+    fields.insert(QStringLiteral("outcome"), sessionEndName(end));
+    if (!message.isEmpty())
+        fields.insert(QStringLiteral("message"), message);
+    fields.insert(QStringLiteral("turns"), m_turns);
+    record(QStringLiteral("session"), fields);
     Q_EMIT finished(end, message);
 }
 
