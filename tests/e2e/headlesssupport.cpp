@@ -154,6 +154,26 @@ QList<QJsonObject> toolResults(const RecordedRequest &request)
     return results;
 }
 
+void addDialectRows()
+{
+    QTest::addColumn<bool>("openAi");
+    QTest::newRow("anthropic") << false;
+    QTest::newRow("openai") << true;
+}
+
+FakeModelServer::Dialect fetchDialect(bool openAi)
+{
+    return openAi ? FakeModelServer::Dialect::OpenAi : FakeModelServer::Dialect::Anthropic;
+}
+
+QJsonObject input(std::initializer_list<QPair<QString, QJsonValue>> values)
+{
+    QJsonObject object;
+    for (const auto &[key, value] : values)
+        object.insert(key, value);
+    return object;
+}
+
 agent::ContentBlock toolUse(const QString &id, const QString &name, const QJsonObject &input)
 {
     return agent::ContentBlock::makeToolUse(id, name, input);

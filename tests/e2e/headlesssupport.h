@@ -50,6 +50,13 @@ QList<QJsonObject> auditEntries(const QString &sessionId);
 
 /// The tool_result blocks of a recorded request's last message, in order.
 QList<QJsonObject> toolResults(const RecordedRequest &request);
+/// The "openAi" column of a test that runs once per model dialect (rows "anthropic", "openai").
+void addDialectRows();
+FakeModelServer::Dialect fetchDialect(bool openAi);
+
+/// A tool's input object from key/value pairs.
+QJsonObject input(std::initializer_list<QPair<QString, QJsonValue>> values);
+
 /// A tool_use block in the Anthropic form.
 agent::ContentBlock toolUse(const QString &id, const QString &name, const QJsonObject &input);
 

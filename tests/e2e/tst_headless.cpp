@@ -18,14 +18,6 @@ using Dialect = FakeModelServer::Dialect;
 
 namespace {
 
-QJsonObject input(std::initializer_list<QPair<QString, QJsonValue>> values)
-{
-    QJsonObject object;
-    for (const auto &[key, value] : values)
-        object.insert(key, value);
-    return object;
-}
-
 QByteArray fileBytes(const QString &path)
 {
     QFile file(path);
@@ -59,18 +51,12 @@ class TestHeadless : public QObject
 private Q_SLOTS:
     void initTestCase() { requireIsolatedEnvironment(); }
 
-    void dialects_data()
-    {
-        QTest::addColumn<bool>("openAi");
-        QTest::newRow("anthropic") << false;
-        QTest::newRow("openai") << true;
-    }
 
-    void readAndEdit_data() { dialects_data(); }
+    void readAndEdit_data() { addDialectRows(); }
     void readAndEdit()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("edit"), {{QStringLiteral("src/greeting.txt"), "hello world\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
@@ -124,11 +110,11 @@ private Q_SLOTS:
         QVERIFY(filesContaining(qEnvironmentVariable("XDG_DATA_HOME"), "e2e-key-0123456789").isEmpty());
     }
 
-    void commandRunsInTheSandbox_data() { dialects_data(); }
+    void commandRunsInTheSandbox_data() { addDialectRows(); }
     void commandRunsInTheSandbox()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(
             QStringLiteral("bash"),
             {{QStringLiteral("build.sh"), "#!/bin/sh\nmkdir -p out && echo built > out/result.txt\n"
@@ -162,11 +148,11 @@ private Q_SLOTS:
         QCOMPARE(executions.first().value(QStringLiteral("exitStatus")).toInt(), 0);
     }
 
-    void deniedCommandGoesBackToTheModel_data() { dialects_data(); }
+    void deniedCommandGoesBackToTheModel_data() { addDialectRows(); }
     void deniedCommandGoesBackToTheModel()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("deny"), {{QStringLiteral("src/keep.txt"), "keep\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
@@ -209,11 +195,11 @@ private Q_SLOTS:
         QVERIFY(results.first().value(QStringLiteral("content")).toString().contains(QStringLiteral("nobody can answer")));
     }
 
-    void severalToolCallsInOneReply_data() { dialects_data(); }
+    void severalToolCallsInOneReply_data() { addDialectRows(); }
     void severalToolCallsInOneReply()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("several"), {{QStringLiteral("a.txt"), "alpha\n"}, {QStringLiteral("b.txt"), "beta\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
@@ -361,11 +347,11 @@ private Q_SLOTS:
         QVERIFY(results.first().value(QStringLiteral("content")).toString().contains(QStringLiteral("this machine")));
     }
 
-    void sessionResumes_data() { dialects_data(); }
+    void sessionResumes_data() { addDialectRows(); }
     void sessionResumes()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("resume"), {{QStringLiteral("README"), "x\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());

@@ -23,18 +23,12 @@ class TestHeadlessErrors : public QObject
 private Q_SLOTS:
     void initTestCase() { requireIsolatedEnvironment(); }
 
-    void dialects_data()
-    {
-        QTest::addColumn<bool>("openAi");
-        QTest::newRow("anthropic") << false;
-        QTest::newRow("openai") << true;
-    }
 
-    void wrongKey_data() { dialects_data(); }
+    void wrongKey_data() { addDialectRows(); }
     void wrongKey()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("401"), {{QStringLiteral("README"), "x\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
@@ -49,11 +43,11 @@ private Q_SLOTS:
         QVERIFY(!QString(run.out + run.err).contains(QStringLiteral("e2e-key-0123456789")));
     }
 
-    void rateLimitAndOverloadAreRetried_data() { dialects_data(); }
+    void rateLimitAndOverloadAreRetried_data() { addDialectRows(); }
     void rateLimitAndOverloadAreRetried()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("429"), {{QStringLiteral("README"), "x\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
@@ -74,11 +68,11 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(QStringLiteral("trying again")), qPrintable(run.err));
     }
 
-    void droppedConnectionKeepsTheConversation_data() { dialects_data(); }
+    void droppedConnectionKeepsTheConversation_data() { addDialectRows(); }
     void droppedConnectionKeepsTheConversation()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("drop"), {{QStringLiteral("README"), "x\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
@@ -99,11 +93,11 @@ private Q_SLOTS:
         QVERIFY(body.contains(QStringLiteral("Go on.")));
     }
 
-    void interruptMidStream_data() { dialects_data(); }
+    void interruptMidStream_data() { addDialectRows(); }
     void interruptMidStream()
     {
         QFETCH(bool, openAi);
-        const Dialect dialect = openAi ? Dialect::OpenAi : Dialect::Anthropic;
+        const Dialect dialect = fetchDialect(openAi);
         const QString project = makeProject(QStringLiteral("cancel"), {{QStringLiteral("README"), "x\n"}});
         FakeModelServer server(dialect);
         QVERIFY(server.isListening());
