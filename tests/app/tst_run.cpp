@@ -451,11 +451,37 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(pgrep(QStringLiteral("^/usr/bin/bwrap .* sleep 31341$")).isEmpty(), 10000);
     }
 
+    void onlyTheStandardDescriptorsReachTheCommand_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::newRow("no network") << QStringList{};
+        // With an allowed host the proxy listens and the helper starts its bridge before the command.
+        QTest::newRow("with the proxy bridge") << allow(QStringLiteral("example.org"));
+    }
+
     void onlyTheStandardDescriptorsReachTheCommand()
     {
-        // Gatehouse's own descriptors (its log file, the proxy's sockets) stay outside.
-        const Run run = shell(m_project, QStringLiteral("ls /proc/$$/fd | tr '\\n' ' '"));
-        QCOMPARE(run.out, QStringLiteral("0 1 2 "));
+        // Gatehouse's own descriptors (its log file, the proxy's sockets, the status pipe, the
+        // lifeline) stay outside, and so does one Gatehouse inherited. The command lists what it
+        // got from exec itself: a shell that lists /proc/$$/fd from a pipeline (`ls | tr`) also
+        // lists that pipeline's own pipe, which it holds until it has forked both sides.
+        QFETCH(QStringList, options);
+        const QString self = test::childProgram(m_project, QStringLiteral("tst_run-child"));
+        int inherited[2] = {-1, -1};
+        QCOMPARE(::pipe(inherited), 0); // without close-on-exec: Gatehouse gets both ends
+        const Run run = sandboxed(m_project, {self, QStringLiteral("--child-descriptors")}, options);
+        // Outside the sandbox the same listing shows them: the check can fail.
+        QProcess outside;
+        outside.start(self, {QStringLiteral("--child-descriptors")});
+        QVERIFY(outside.waitForFinished(30000));
+        const QStringList outsideFds = test::descriptorNumbers(QString::fromUtf8(outside.readAllStandardOutput()));
+        const QString inheritedFd = QString::number(inherited[1]);
+        ::close(inherited[0]);
+        ::close(inherited[1]);
+        QVERIFY2(outsideFds.contains(inheritedFd), qPrintable(outsideFds.join(u' ')));
+        QCOMPARE(run.exitCode, 0);
+        const QStringList standard{QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")};
+        QVERIFY2(test::descriptorNumbers(run.out) == standard, qPrintable(run.out + run.err));
     }
 
     void escapeProneCallsAreRefused()
@@ -575,6 +601,8 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && std::strcmp(argv[1], "--child-syscalls") == 0)
         return childSyscalls();
+    if (argc == 2 && std::strcmp(argv[1], "--child-descriptors") == 0)
+        return test::printDescriptors();
     if (argc == 3 && std::strcmp(argv[1], "--child-unix-connect") == 0)
         return childUnixConnect(argv[2]);
     QCoreApplication app(argc, argv);

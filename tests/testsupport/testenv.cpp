@@ -8,8 +8,14 @@
 #include <QProcess>
 #include <QTest>
 
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace gatehouse::test {
 
@@ -76,6 +82,32 @@ QStringList filesContaining(const QString &folder, const QByteArray &needle)
             hits << path;
     }
     return hits;
+}
+
+int printDescriptors()
+{
+    DIR *folder = ::opendir("/proc/self/fd");
+    if (!folder) {
+        std::printf("opendir /proc/self/fd: %s\n", std::strerror(errno));
+        return 1;
+    }
+    while (const dirent *entry = ::readdir(folder)) {
+        if (entry->d_name[0] == '.' || std::atoi(entry->d_name) == ::dirfd(folder))
+            continue;
+        char target[PATH_MAX] = {};
+        const ssize_t size = ::readlinkat(::dirfd(folder), entry->d_name, target, sizeof target - 1);
+        std::printf("%s %s\n", entry->d_name, size >= 0 ? target : std::strerror(errno));
+    }
+    ::closedir(folder);
+    return 0;
+}
+
+QStringList descriptorNumbers(const QString &listing)
+{
+    QStringList numbers;
+    for (const QString &line : listing.split(u'\n', Qt::SkipEmptyParts))
+        numbers << line.section(u' ', 0, 0);
+    return numbers;
 }
 
 } // namespace gatehouse::test

@@ -26,4 +26,12 @@ void writeFile(const QString &path, const QByteArray &content);
 /// Every file below @p folder whose bytes contain @p needle (for "the secret is nowhere" checks).
 QStringList filesContaining(const QString &folder, const QByteArray &needle);
 
+/// For a test program run as a command (in a sandbox, say): prints one line "N TARGET" for each
+/// descriptor the process holds (the one that reads /proc/self/fd left out) and returns 0, or
+/// says why it cannot and returns 1. Plain C library calls: it may run before QCoreApplication.
+int printDescriptors();
+
+/// The descriptor numbers in what printDescriptors() printed, in its order.
+QStringList descriptorNumbers(const QString &listing);
+
 } // namespace gatehouse::test

@@ -290,7 +290,9 @@ void makeMountPoint(const char *path, bool folder)
             fail("cannot make the stand-in", path);
         return;
     }
-    const int fd = ::open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
+    // Opened for reading: one made by a sandbox that started at the same time has mode 0444
+    // already, and without CAP_DAC_OVERRIDE opening it for writing fails.
+    const int fd = ::open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
     if (fd < 0)
         fail("cannot make the stand-in", path);
     ::close(fd);

@@ -5,11 +5,18 @@
 
 #include "sandbox/sandboxprocess.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstring>
+#include <memory>
+#include <vector>
 
 using gatehouse::sandbox::SandboxProcess;
 using gatehouse::sandbox::SandboxSpec;
@@ -139,6 +146,38 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_spec.projectDir + QStringLiteral("/ran")));
     }
 
+    void concurrentSandboxesShareNoDescriptors()
+    {
+        // As the agent may run them: several at once in one process, each one's status pipe and
+        // lifeline open in Gatehouse while the others start. Every command gets 0, 1 and 2 only,
+        // listed by the command itself (a copy of this program) as it got them from exec. The
+        // project has none of the protected files, so their helpers all make the same stand-ins.
+        const QString self = m_dir.path() + QStringLiteral("/tst_sandboxprocess-child");
+        QVERIFY(QFileInfo::exists(self) || QFile::copy(QCoreApplication::applicationFilePath(), self));
+        constexpr int count = 8;
+        std::vector<std::unique_ptr<SandboxProcess>> processes;
+        std::vector<int> statuses(count, -1);
+        int finished = 0;
+        for (int i = 0; i < count; ++i) {
+            processes.push_back(std::make_unique<SandboxProcess>());
+            connect(processes.back().get(), &SandboxProcess::finished, this, [&statuses, &finished, i](int status) {
+                statuses[static_cast<size_t>(i)] = status;
+                ++finished;
+            });
+            processes.back()->start(m_spec, {self, QStringLiteral("--child-descriptors")},
+                                    SandboxProcess::Channels::Captured);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(finished, count, 60000);
+        const QStringList standard{QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")};
+        for (int i = 0; i < count; ++i) {
+            const SandboxProcess &process = *processes[static_cast<size_t>(i)];
+            const QString listing = QString::fromUtf8(process.standardOutput());
+            const QString report = listing + QString::fromUtf8(process.standardError());
+            QVERIFY2(statuses[static_cast<size_t>(i)] == 0, qPrintable(report));
+            QVERIFY2(test::descriptorNumbers(listing) == standard, qPrintable(report));
+        }
+    }
+
     void aMissingProgramIs127()
     {
         SandboxProcess process;
@@ -150,5 +189,12 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSandboxProcess)
+int main(int argc, char **argv)
+{
+    if (argc == 2 && std::strcmp(argv[1], "--child-descriptors") == 0)
+        return test::printDescriptors(); // run as the command inside a sandbox
+    QCoreApplication app(argc, argv);
+    TestSandboxProcess test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_sandboxprocess.moc"
