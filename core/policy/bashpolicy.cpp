@@ -64,6 +64,22 @@ void addInnerLines(const NormalisedCommand &n, int depth, QList<QStringList> &ou
             }
         }
     }
+    // env -S 'cmd args' [more args]: the string is split into words that come before the rest.
+    for (qsizetype i = 0; code.isEmpty() && i < n.envOptions.size(); ++i) {
+        const QString &option = n.envOptions[i];
+        QString split;
+        if ((option == u"-S"_s || option == u"--split-string"_s) && i + 1 < n.envOptions.size())
+            split = n.envOptions[i + 1];
+        else if (option.startsWith(u"--split-string="_s))
+            split = option.mid(15);
+        else if (option.startsWith(u"-S"_s))
+            split = option.mid(2);
+        if (split.isEmpty())
+            continue;
+        code = split;
+        if (name != u"env"_s)
+            code += u' ' + canonicalLine(n.words);
+    }
     if (code.isEmpty())
         return;
     const shell::ParseResult inner = shell::parse(code);
@@ -645,8 +661,8 @@ Decision Engine::decideBash(const ToolCall &call) const
                 if (!inWorkspace(path.lexical, path.canonical)) {
                     builtinOk = false;
                     state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(path.lexical);
-                } else if (use.recursive && use.readsContent
-                           && (readDenyMayCoverBelow(path.lexical) || readDenyMayCoverBelow(path.canonical))) {
+                } else if (use.recursive && use.readsContent && QFileInfo(path.canonical).isDir()
+                           && readDenyCoversFileBelow(path.lexical, path.canonical)) {
                     builtinOk = false;
                     state.whyNotAllowed = u"it reads all of %1, which holds files that a Read deny rule covers"_s.arg(path.lexical);
                 }

@@ -3,6 +3,8 @@
 
 #include "policy/paths.h"
 
+#include <QDirIterator>
+#include <QFileInfo>
 #include <QUrl>
 #include <QVarLengthArray>
 
@@ -244,6 +246,39 @@ bool Engine::readDenyMayCoverBelow(const QString &folder) const
     for (const PathPattern &pattern : m_denyReadPatterns)
         if (pattern.mayMatchBelow(folder))
             return true;
+    return false;
+}
+
+bool Engine::readDenyCoversFileBelow(const QString &lexicalFolder, const QString &canonicalFolder) const
+{
+    if (!readDenyMayCoverBelow(lexicalFolder) && !readDenyMayCoverBelow(canonicalFolder))
+        return false;
+    for (const PathPattern &pattern : m_denyReadPatterns) // sandbox.filesystem.denyRead: not per file here
+        if (pattern.mayMatchBelow(lexicalFolder) || pattern.mayMatchBelow(canonicalFolder))
+            return true;
+    // A bound on the work of one decision: a folder larger than this is assumed to hold one.
+    constexpr int maxEntries = 20000;
+    int seen = 0;
+    QDirIterator it(canonicalFolder, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        if (++seen > maxEntries)
+            return true;
+        const QFileInfo info = it.nextFileInfo();
+        const QString path = info.filePath();
+        const QString lexical = lexicalFolder + path.mid(canonicalFolder.size());
+        if (info.isSymLink()) {
+            // QDirIterator does not descend through links; grep -R and rg -L would.
+            if (info.isDir())
+                return true;
+            const QString target = info.canonicalFilePath();
+            if (matchPathRule(Verdict::Deny, QStringLiteral("Read"), lexical, target.isEmpty() ? path : target, false))
+                return true;
+            continue;
+        }
+        if (matchPathRule(Verdict::Deny, QStringLiteral("Read"), lexical, path, false))
+            return true;
+    }
     return false;
 }
 

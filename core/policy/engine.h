@@ -32,6 +32,12 @@ public:
                                    const QString &canonical, bool write) const;
     /// Whether a Read deny rule (or sandbox.filesystem.denyRead) could cover something inside @p folder.
     bool readDenyMayCoverBelow(const QString &folder) const;
+    /// Whether something that exists inside @p folder (canonical) now is covered by a Read deny:
+    /// what a recursive search there (grep -r, rg) would read. Looks at the files themselves, so
+    /// "Read(.env)" does not stop "grep -r TODO src" when src holds no .env. True when the folder
+    /// is too large to look through, or holds a link to a folder (it may lead anywhere).
+    /// @p lexical is the folder as written (resolved), @p canonical the folder it really is.
+    bool readDenyCoversFileBelow(const QString &lexical, const QString &canonical) const;
     /// The first Bash rule of @p verdict (in settings order) that matches any of @p lines
     /// (canonical command lines); a whole-tool "Bash" rule matches every line.
     const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;

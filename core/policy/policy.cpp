@@ -117,11 +117,13 @@ Policy Policy::load(const PolicyOptions &options)
     // Managed locks first, since they change what the other layers may contribute.
     bool managedRulesOnly = false;
     bool managedDomainsOnly = false;
+    bool managedMcpOnly = false;
     bool bypassDisabled = false;
     for (const SettingsFile &file : std::as_const(loaded)) {
         if (file.layer == Layer::Managed) {
             managedRulesOnly |= file.allowManagedPermissionRulesOnly;
             managedDomainsOnly |= file.allowManagedDomainsOnly;
+            managedMcpOnly |= file.allowManagedMcpServersOnly;
             policy.m_disableAlwaysAllow |= file.disableAlwaysAllow;
         }
         // Any layer may switch bypass off; none may switch it back on.
@@ -144,6 +146,13 @@ Policy Policy::load(const PolicyOptions &options)
                 }
                 if (managedRulesOnly && file.layer != Layer::Managed) {
                     policy.m_ignored << QStringLiteral("%1: allow rule %2 (managed settings allow only their own rules)")
+                                            .arg(file.path, entry.rule.text);
+                    continue;
+                }
+                // MCP servers are not started yet, but their tools are decided: with the lock, only
+                // managed rules allow one (the servers themselves will be filtered the same way).
+                if (managedMcpOnly && file.layer != Layer::Managed && entry.rule.tool.startsWith(QStringLiteral("mcp__"))) {
+                    policy.m_ignored << QStringLiteral("%1: allow rule %2 (managed settings allow only their own MCP servers)")
                                             .arg(file.path, entry.rule.text);
                     continue;
                 }
@@ -191,6 +200,10 @@ Policy Policy::load(const PolicyOptions &options)
             loosening(file.allowedDomains, QStringLiteral("allowed domain"), policy.m_allowedDomains);
         }
         loosening(file.allowWrite, QStringLiteral("writable folder"), policy.m_allowWrite);
+        if (managedMcpOnly && file.layer != Layer::Managed && !untrusted
+            && (file.enableAllProjectMcpServers.value_or(false) || !file.enabledMcpjsonServers.isEmpty()))
+            policy.m_ignored << QStringLiteral("%1: MCP servers of .mcp.json (managed settings allow only their own MCP servers)")
+                                    .arg(file.path);
         // Tightening lists apply from every layer, trusted or not.
         policy.m_deniedDomains << file.deniedDomains;
         policy.m_denyRead << file.denyRead;

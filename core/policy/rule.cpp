@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/rule.h"
 
+#include "shell/syntax.h"
+
 #include <QHostAddress>
 #include <QUrl>
 
@@ -46,6 +48,35 @@ bool wildcardMatch(QStringView pattern, QStringView text)
     while (p < pattern.size() && pattern[p] == wildcardMarker)
         ++p;
     return p == pattern.size();
+}
+
+// Why a Bash(...) specifier can never equal the line of one simple command, or empty when it
+// can. Rules are matched per simple command, after the line is split (section 4, step 2) and
+// with leading assignments and redirections set aside (step 4), so a specifier that holds
+// several commands, an assignment or a redirection describes something no line ever is; the
+// person who wrote it believes it allows (or, worse, denies) something it does not.
+QString whyCommandNeverMatches(const QString &specifier)
+{
+    const shell::ParseResult parsed = shell::parse(specifier);
+    if (!parsed.ok)
+        return {}; // not shell syntax the parser knows: matched as words, as written
+    if (parsed.commands.size() != 1 || parsed.constructs != 0)
+        return QStringLiteral("it holds several commands or shell syntax around them (&&, ||, ;, |, &, $(...), "
+                              "subshells, loops...), but rules are matched against each simple command on its own; "
+                              "write one rule per command");
+    const shell::SimpleCommand &command = parsed.commands.first();
+    if (!command.assignments.isEmpty())
+        return QStringLiteral("it starts with the assignment %1=..., but rules are matched after leading variable "
+                              "assignments are set aside; write the rule without it")
+            .arg(command.assignments.first().name);
+    if (!command.redirections.isEmpty())
+        return QStringLiteral("it holds the redirection %1, but rules are matched against the command's words "
+                              "without its redirections (which are checked on their own); write the rule without it")
+            .arg(command.redirections.first().op);
+    if (command.negated)
+        return QStringLiteral("it starts with !, but rules are matched against the command after it; write the "
+                              "rule without it");
+    return {};
 }
 
 } // namespace
@@ -310,6 +341,13 @@ Expected<Rule> parseRule(const QString &text, const AnchorFolders &anchors, QStr
             return fail(QStringLiteral("rule \"%1\": %2").arg(rule.text, pattern.error().message));
         rule.kind = pattern->matchesEverything() ? Rule::Kind::Tool : Rule::Kind::Command;
         rule.command = *pattern;
+        if (rule.kind == Rule::Kind::Command) {
+            if (const QString why = whyCommandNeverMatches(rule.specifier); !why.isEmpty()) {
+                rule.neverMatches = true;
+                if (warnings)
+                    *warnings << QStringLiteral("rule \"%1\" never matches: %2").arg(rule.text, why);
+            }
+        }
         return rule;
     }
     if (rule.tool == QStringLiteral("WebFetch")) {

@@ -100,7 +100,7 @@ void stripWrappers(NormalisedCommand &n, QList<Word> &words, bool stripPrivilege
                 } else if (isOption(rest.first())) {
                     n.envOptions << text;
                     rest.removeFirst();
-                    static const QSet<QString> withValue = setOf({u"-u", u"--unset", u"-C", u"--chdir", u"-S", u"--split-string"});
+                    static const QSet<QString> withValue = setOf({u"-u", u"--unset", u"-C", u"--chdir", u"-S", u"--split-string", u"-P"});
                     if (withValue.contains(text) && !rest.isEmpty())
                         n.envOptions << rest.takeFirst().text;
                 } else {
@@ -129,7 +129,8 @@ void moveGitOptionsAside(NormalisedCommand &n, QList<Word> &words)
     if (words.isEmpty() || words.first().text != u"git"_s)
         return;
     static const QSet<QString> withValue = setOf({u"-C", u"-c", u"--git-dir", u"--work-tree", u"--namespace",
-                                                  u"--super-prefix", u"--config-env", u"--exec-path", u"--list-cmds"});
+                                                  u"--super-prefix", u"--config-env", u"--exec-path", u"--list-cmds",
+                                                  u"--attr-source"});
     qsizetype i = 1;
     while (i < words.size() && isOption(words[i])) {
         const QString option = words[i].text;

@@ -9,6 +9,11 @@ namespace gatehouse::shell::detail {
 using namespace Qt::StringLiterals;
 
 OptionTable::OptionTable(std::initializer_list<const char16_t *> specs, bool numberOptions)
+    : OptionTable(QList<const char16_t *>(specs), numberOptions)
+{
+}
+
+OptionTable::OptionTable(const QList<const char16_t *> &specs, bool numberOptions)
     : m_numberOptions(numberOptions)
 {
     m_specs.reserve(qsizetype(specs.size()));

@@ -40,6 +40,8 @@ public:
     /// without a comma is a short option alone ("E", "l="). @p numberOptions: "-5" is a
     /// count (head, tail, grep's context...).
     OptionTable(std::initializer_list<const char16_t *> specs, bool numberOptions = false);
+    /// The same from lists put together (git's subcommands share their diff and revision options).
+    OptionTable(const QList<const char16_t *> &specs, bool numberOptions = false);
 
     const OptionSpec *shortOption(QChar letter) const;
     /// An exact long name, else the one option that @p name begins (GNU abbreviation).
@@ -89,5 +91,17 @@ ParsedArgs parseOptions(const QList<Word> &args, const OptionTable &table);
 
 /// The option table of a read-only command Gatehouse knows the options of, or nullptr.
 const OptionTable *optionTableFor(const QString &program);
+
+/// The options of a read-only git subcommand ("log", "diff", "stash show"...), or nullptr for
+/// one whose options are not tabled (which then is not read-only).
+const OptionTable *gitOptionTableFor(const QString &subcommand);
+
+/// parseOptions() with git's parse-options additions: "--no-NAME" turns off a known option
+/// NAME that takes no value (so it is accepted when NAME is), and "--end-of-options" is "--".
+ParsedArgs parseGitOptions(const QList<Word> &args, const OptionTable &table);
+
+/// Whether @p option (as written, with any "=value") is one of git's global options, those that
+/// go between "git" and the subcommand. An unknown one makes the command ask.
+bool isKnownGitGlobalOption(const QString &option);
 
 } // namespace gatehouse::shell::detail

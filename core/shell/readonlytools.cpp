@@ -4,6 +4,7 @@
 // "git grep --open=vim" is --open-files-in-pager), so an option that begins the name of one
 // that writes, runs a program or reads other files counts as that option.
 #include "shell/commandsupport_p.h"
+#include "shell/options_p.h"
 #include "shell/readonly_p.h"
 
 namespace gatehouse::shell::detail {
@@ -65,6 +66,32 @@ QString dangerousGitOption(const QList<Word> &rest, std::initializer_list<const 
             return word.text;
     }
     return {};
+}
+
+// Why the options of the read-only git subcommand @p table (a key of gitOptionTableFor) are
+// not all known, or empty. @p rest are the words after the subcommand, without @p skip (the
+// word "list" of "git stash list").
+QString gitTableProblem(const QString &table, const QList<Word> &rest, const Word &skip = {})
+{
+    QList<Word> words = rest;
+    if (!skip.text.isEmpty())
+        for (qsizetype i = 0; i < words.size(); ++i)
+            if (words[i].text == skip.text && words[i].offset == skip.offset) {
+                words.removeAt(i);
+                break;
+            }
+    const ParsedArgs parsed = parseGitOptions(words, *gitOptionTableFor(table));
+    return parsed.problem.isEmpty() ? QString() : u"git %1: %2"_s.arg(table, parsed.problem);
+}
+
+ReadOnlyUse readOnlyAfterTable(const QString &table, const QList<Word> &rest, const Word &skip = {})
+{
+    if (const QString problem = gitTableProblem(table, rest, skip); !problem.isEmpty())
+        return notReadOnly(problem);
+    ReadOnlyUse use = readOnlyWith({});
+    // git stash show prints a stash's changes, git reflog show / stash list -p may print them too.
+    use.readsRepository = table == u"stash show"_s || hasOption(rest, {u"-p", u"--patch", u"-u"});
+    return use;
 }
 
 ReadOnlyUse gitConfigReadOnly(const QList<Word> &rest)
@@ -154,13 +181,25 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
         // -O is diff's order file and grep's pager; blame's -S and --contents read other files.
         // The letters after which the rest of a cluster is a value differ between them.
         const bool blame = sub == u"blame"_s || sub == u"annotate"_s;
+        // git diff --no-index compares two paths of the file system: they are read like cat's.
+        const bool noIndex = sub == u"diff"_s && hasOption(rest, {u"--no-index"});
+        // With --no-index given exactly, it is not dangerous but the paths are checked below.
         const QString dangerous = dangerousGitOption(rest, {u"output", u"ext-diff", u"no-index", u"open-files-in-pager",
-                                                            u"textconv", u"contents", u"ignore-revs-file"},
+                                                            u"textconv", u"contents", u"ignore-revs-file", u"filters"},
                                                      blame ? u"OS" : u"O",
                                                      sub == u"grep"_s ? u"efmABC" : blame ? u"LCM" : u"SGLUMCBl",
-                                                     {u"text", u"ignore-rev"});
+                                                     {u"text", u"ignore-rev", u"no-ext-diff", u"no-textconv",
+                                                      noIndex ? u"no-index" : u"text"});
         if (!dangerous.isEmpty())
             return notReadOnly(u"git %1 %2 writes a file, runs a program or reads files outside the repository"_s.arg(sub, dangerous));
+        const ParsedArgs parsed = parseGitOptions(rest, *gitOptionTableFor(sub));
+        if (!parsed.problem.isEmpty())
+            return notReadOnly(u"git %1: %2"_s.arg(sub, parsed.problem));
+        if (noIndex) {
+            ReadOnlyUse use = readOnlyWith(parsed.operands, true);
+            use.recursive = true; // it compares folders too
+            return use;
+        }
         ReadOnlyUse use = readOnlyWith({}, true);
         // These print file contents from the repository, whatever paths they are given.
         static const QSet<QString> contentCommands = setOf({u"diff", u"show", u"grep", u"cat-file", u"blame", u"annotate",
@@ -179,6 +218,8 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
                                                      u"dDmMcCuft");
         if (!dangerous.isEmpty())
             return notReadOnly(u"git branch %1 changes branches"_s.arg(dangerous));
+        if (const QString problem = gitTableProblem(u"branch"_s, rest); !problem.isEmpty())
+            return notReadOnly(problem);
         if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--no-contains", u"--merged",
                                                 u"--no-merged", u"--points-at"}))
             return notReadOnly(u"git branch NAME creates a branch"_s);
@@ -190,6 +231,8 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
                                                      u"dasufmFe", u"n");
         if (!dangerous.isEmpty())
             return notReadOnly(u"git tag %1 changes tags"_s.arg(dangerous));
+        if (const QString problem = gitTableProblem(u"tag"_s, rest); !problem.isEmpty())
+            return notReadOnly(problem);
         if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--merged", u"--points-at"}))
             return notReadOnly(u"git tag NAME creates a tag"_s);
         return readOnlyWith({});
@@ -198,29 +241,33 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
         return gitConfigReadOnly(rest);
     if (sub == u"stash"_s) {
         if (!pos.isEmpty() && (pos.first().text == u"list"_s || pos.first().text == u"show"_s))
-            return readOnlyWith({});
+            return readOnlyAfterTable(u"stash "_s + pos.first().text, rest, pos.first());
         return notReadOnly(u"git stash changes the working tree"_s);
     }
     if (sub == u"remote"_s) {
-        if (pos.isEmpty() || pos.first().text == u"get-url"_s)
+        if (pos.isEmpty())
+            return readOnlyAfterTable(u"remote"_s, rest);
+        if (pos.first().text == u"get-url"_s)
             return readOnlyWith({});
         return notReadOnly(u"git remote %1 changes remotes or contacts them"_s.arg(pos.first().text));
     }
     if (sub == u"reflog"_s) {
-        if (pos.isEmpty() || pos.first().text == u"show"_s)
-            return readOnlyWith({});
+        if (pos.isEmpty())
+            return readOnlyAfterTable(u"reflog show"_s, rest);
+        if (pos.first().text == u"show"_s)
+            return readOnlyAfterTable(u"reflog show"_s, rest, pos.first());
         return notReadOnly(u"git reflog %1 changes the reflog"_s.arg(pos.first().text));
     }
     if (sub == u"worktree"_s) {
         if (!pos.isEmpty() && pos.first().text == u"list"_s)
-            return readOnlyWith({});
+            return readOnlyAfterTable(u"worktree list"_s, rest, pos.first());
         return notReadOnly(u"git worktree changes worktrees"_s);
     }
     if (sub == u"symbolic-ref"_s) {
         if (const QString dangerous = dangerousGitOption(rest, {u"delete"}, u"d"); !dangerous.isEmpty())
             return notReadOnly(u"git symbolic-ref %1 deletes a reference"_s.arg(dangerous));
         if (pos.size() <= 1)
-            return readOnlyWith({});
+            return readOnlyAfterTable(u"symbolic-ref"_s, rest);
         return notReadOnly(u"git symbolic-ref with a target changes a reference"_s);
     }
     return notReadOnly(u"git %1 is not a read-only git command"_s.arg(sub));

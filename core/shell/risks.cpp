@@ -2,6 +2,7 @@
 // Risks no allow rule can answer (section 4, step 5).
 #include "shell/commands.h"
 #include "shell/commandsupport_p.h"
+#include "shell/options_p.h"
 
 #include <algorithm>
 
@@ -136,10 +137,21 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
 
     if (command.privileged)
         risks << risk(u"privilege"_s, u"%1 runs a command with other privileges"_s.arg(name));
-    if (!command.envOptions.isEmpty() && (command.envOptions.contains(u"-S"_s) || command.envOptions.contains(u"--split-string"_s)
-                                          || std::any_of(command.envOptions.begin(), command.envOptions.end(),
-                                                         [](const QString &o) { return o.startsWith(u"--split-string="_s) || (o.startsWith(u'-') && !o.startsWith(u"--"_s) && o.contains(u'S')); })))
-        risks << risk(u"env-options"_s, u"env -S splits a string into a command"_s);
+    // "env VAR=x cmd" is "VAR=x cmd" (normalise() moved the assignments to the others), but env's
+    // own options change what runs: -S splits a string into a command, -C runs it elsewhere, -i,
+    // -u and -P change the environment and PATH it is found in, "--" lets the command look like
+    // an option. Section 4, step 5 lists "env with a command" among the risks. "env -u X" alone
+    // only prints the environment.
+    if (!command.envOptions.isEmpty()) {
+        const bool splitString = std::any_of(command.envOptions.begin(), command.envOptions.end(), [](const QString &o) {
+            return o.startsWith(u"--split-string"_s) || (o.startsWith(u'-') && !o.startsWith(u"--"_s) && o.contains(u'S'));
+        });
+        if (splitString)
+            risks << risk(u"env-command"_s, u"env -S splits a string into a command"_s);
+        else if (name != u"env"_s)
+            risks << risk(u"env-command"_s, u"env %1 runs %2 with a changed environment, folder or search path"_s.arg(
+                                                command.envOptions.first(), name));
+    }
 
     if (name == u"eval"_s || name == u"trap"_s)
         risks << risk(u"eval"_s, u"%1 runs a string as shell code"_s.arg(name));
@@ -225,9 +237,17 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
                     risks << risk(u"git-config-program"_s, u"git -c %1 can make git run a program"_s.arg(key));
             } else if (option.startsWith(u"--config-env"_s) || option.startsWith(u"--exec-path"_s)) {
                 risks << risk(u"git-config-program"_s, u"git %1 can make git run a program"_s.arg(option));
-            } else if (option.startsWith(u"--git-dir"_s) || option.startsWith(u"--work-tree"_s)) {
+            } else if (option.startsWith(u"--git-dir"_s) || option.startsWith(u"--work-tree"_s) || option == u"--bare"_s) {
                 risks << risk(u"git-dir"_s, u"git %1 works on another repository, whose hooks may run"_s.arg(option));
+            } else if (option.startsWith(u'-') && !isKnownGitGlobalOption(option)) {
+                // Fail closed: what an option Gatehouse has not read does cannot be told.
+                risks << risk(u"git-option"_s, u"git %1 is a global option Gatehouse does not know"_s.arg(option));
             }
+            static const QSet<QString> withValue = setOf({u"-C", u"-c", u"--git-dir", u"--work-tree", u"--namespace",
+                                                          u"--super-prefix", u"--config-env", u"--exec-path",
+                                                          u"--list-cmds", u"--attr-source"});
+            if (withValue.contains(option))
+                ++i; // its value, moved aside with it
         }
         for (const Word &word : args)
             if (word.text.startsWith(u"--upload-pack"_s) || word.text.startsWith(u"--receive-pack"_s)

@@ -182,6 +182,17 @@ this is not json
         QFile::remove(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/settings.json"));
     }
 
+    void rulesShowRulesThatNeverMatch()
+    {
+        QTemporaryDir project;
+        const Run run = runGatehouse({QStringLiteral("rules"), QStringLiteral("--project"), project.path(), QStringLiteral("--allow"),
+                                      QStringLiteral("Bash(cd src && npm test)")});
+        QCOMPARE(run.exitCode, 0);
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY2(out.contains(QStringLiteral("Bash(cd src && npm test)    [cli: command line] (never matches)")), qPrintable(out));
+        QVERIFY2(run.err.contains(QStringLiteral("rule \"Bash(cd src && npm test)\" never matches")), qPrintable(run.err));
+    }
+
     void containedCommandsRunWithoutAsking()
     {
         QTemporaryDir project;

@@ -92,6 +92,44 @@ private Q_SLOTS:
         QVERIFY(warnings.first().contains(QStringLiteral("unknown tool")));
     }
 
+    // Rules are matched per simple command, without its assignments and redirections: a rule
+    // that holds more can never match, and says so rather than silently doing nothing.
+    void warnsAboutCommandRulesThatNeverMatch_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("why"); // empty: the rule can match
+        QTest::newRow("and list") << "Bash(cd src && npm test)" << "several commands";
+        QTest::newRow("pipeline") << "Bash(git log | head)" << "several commands";
+        QTest::newRow("semicolon") << "Bash(make; make install)" << "several commands";
+        QTest::newRow("background") << "Bash(npm start &)" << "several commands";
+        QTest::newRow("substitution") << "Bash(echo $(date))" << "several commands";
+        QTest::newRow("subshell") << "Bash((npm test))" << "several commands";
+        QTest::newRow("assignment") << "Bash(FOO=1 npm test)" << "assignment FOO=";
+        QTest::newRow("redirection") << "Bash(npm test > out.txt)" << "redirection >";
+        QTest::newRow("stderr redirection") << "Bash(make 2>&1)" << "redirection";
+        QTest::newRow("plain command") << "Bash(npm test)" << "";
+        QTest::newRow("prefix") << "Bash(npm run test:*)" << "";
+        QTest::newRow("leading star") << "Bash(* --version)" << "";
+        QTest::newRow("quoted operators") << "Bash(grep -E 'a|b && c' *)" << "";
+        QTest::newRow("equals in an argument") << "Bash(make FOO=1)" << "";
+        QTest::newRow("not shell syntax") << "Bash(echo (x))" << "";
+    }
+
+    void warnsAboutCommandRulesThatNeverMatch()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, why);
+        QStringList warnings;
+        const auto rule = parseRule(text, anchors, &warnings);
+        QVERIFY2(rule.has_value(), rule ? "" : qPrintable(rule.error().message));
+        QCOMPARE(rule->neverMatches, !why.isEmpty());
+        QCOMPARE(warnings.size(), why.isEmpty() ? 0 : 1);
+        if (!why.isEmpty()) {
+            QVERIFY2(warnings.first().contains(text.trimmed()), qPrintable(warnings.first()));
+            QVERIFY2(warnings.first().contains(why), qPrintable(warnings.first()));
+        }
+    }
+
     void commandPatterns_data()
     {
         QTest::addColumn<QString>("pattern");

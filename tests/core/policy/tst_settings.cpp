@@ -116,6 +116,38 @@ private Q_SLOTS:
         QVERIFY2(text.contains(message), qPrintable(text));
     }
 
+    // The warning names the file, the rule and why; the rule is kept (so `gatehouse rules`
+    // lists it as never matching) but decides nothing.
+    void aRuleThatNeverMatchesWarns()
+    {
+        const auto result = parseSettings("{\"permissions\": {\"allow\": [\"Bash(cd src && npm test)\"],\n"
+                                          "  \"deny\": [\"Bash(FOO=1 rm x)\"]}}",
+                                          QStringLiteral("/x/settings.json"), Layer::User, anchors);
+        QVERIFY(result.has_value());
+        QCOMPARE(result->rules.size(), 2);
+        QVERIFY(result->rules.at(0).rule.neverMatches);
+        QVERIFY(result->rules.at(1).rule.neverMatches);
+        QCOMPARE(result->warnings.size(), 2);
+        const auto warningAbout = [&result](const char *rule) {
+            for (const QString &warning : result->warnings)
+                if (warning.contains(QString::fromUtf8(rule)))
+                    return warning;
+            return QString();
+        };
+        const QString compound = warningAbout("Bash(cd src && npm test)");
+        QVERIFY2(compound.startsWith(QStringLiteral("/x/settings.json:1:")), qPrintable(compound));
+        QVERIFY(compound.contains(QStringLiteral("never matches")));
+        const QString assignment = warningAbout("Bash(FOO=1 rm x)");
+        QVERIFY2(assignment.startsWith(QStringLiteral("/x/settings.json:2:")), qPrintable(assignment));
+        QVERIFY(assignment.contains(QStringLiteral("assignment FOO=")));
+
+        Fixture f;
+        f.user("{\"permissions\": {\"allow\": [\"Bash(cd src && npm test)\"]}}");
+        const Engine engine(Policy::load(f.options()));
+        QVERIFY(engine.policy().warnings().join(u'\n').contains(QStringLiteral("Bash(cd src && npm test)\" never matches")));
+        QCOMPARE(bash(engine, QStringLiteral("cd src && npm test")).verdict, Verdict::Ask);
+    }
+
     void anUnparsableFileMakesEverythingAsk()
     {
         Fixture f;
@@ -182,6 +214,27 @@ private Q_SLOTS:
         QCOMPARE(engine.policy().mode(), Mode::Default);
         QCOMPARE(bash(engine, QStringLiteral("make")).verdict, Verdict::Allow);
         QCOMPARE(bash(engine, QStringLiteral("npm test")).verdict, Verdict::Ask);
+    }
+
+    // MCP servers are not started yet, but with the lock a non-managed allow rule allows no
+    // MCP tool, and `gatehouse rules` lists it as not applied.
+    void managedMcpServersOnly()
+    {
+        Fixture f;
+        f.managedFile("{\"allowManagedMcpServersOnly\": true, \"permissions\": {\"allow\": [\"mcp__corp\"]}}");
+        f.user("{\"permissions\": {\"allow\": [\"mcp__github\", \"Bash(npm test)\"]}, \"enableAllProjectMcpServers\": true}");
+        const Engine engine(Policy::load(f.options()));
+        const auto mcp = [&engine](const char *tool) {
+            return engine.decide(ToolCall{QString::fromUtf8(tool), QJsonObject{}}).verdict;
+        };
+        QCOMPARE(mcp("mcp__corp__search"), Verdict::Allow);
+        QCOMPARE(mcp("mcp__github__create_issue"), Verdict::Ask);
+        QCOMPARE(bash(engine, QStringLiteral("npm test")).verdict, Verdict::Allow);
+        const QString ignored = engine.policy().ignored().join(u'\n');
+        QVERIFY2(ignored.contains(QStringLiteral("allow rule mcp__github (managed settings allow only their own MCP servers)")),
+                 qPrintable(ignored));
+        QVERIFY2(ignored.contains(QStringLiteral("MCP servers of .mcp.json")), qPrintable(ignored));
+        QVERIFY(!ignored.contains(QStringLiteral("mcp__corp")));
     }
 
     void managedDropInsAreManaged()
