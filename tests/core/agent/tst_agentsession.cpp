@@ -286,6 +286,18 @@ private Q_SLOTS:
         QCOMPARE(s.end(), agent::SessionEnd::Cancelled);
         QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 130);
     }
+
+    void fractionalTimeoutStillStopsTheCommand()
+    {
+        // "timeout": 0.5 is not "no limit": the command is stopped after (at least) a second.
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch started && sleep 100","timeout":0.5}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Wait."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        QVERIFY(QTest::qWaitFor([&] { return !s.finished->isEmpty(); }, 30000));
+        QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 124);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAgentSession)
