@@ -126,7 +126,10 @@ void AgentSession::record(const QString &event, const QJsonObject &fields)
 
 void AgentSession::setHistory(const QList<Message> &messages)
 {
-    Q_ASSERT(!m_running);
+    if (m_running) {
+        log::logger("agent")->warn("the history cannot be replaced while the agent is running; ignored");
+        return;
+    }
     m_messages = messages;
 }
 
@@ -142,7 +145,12 @@ void AgentSession::addMessage(const Message &message)
 
 void AgentSession::prompt(const QString &prompt)
 {
-    Q_ASSERT(!m_running);
+    // Not only an assertion: in a release build a second prompt would land between a tool_use
+    // and its tool_result and start a second model request beside the first.
+    if (m_running) {
+        log::logger("agent")->warn("a prompt was sent while the agent is running; ignored");
+        return;
+    }
     m_running = true;
     m_cancelled = false;
     m_turns = 0;

@@ -80,9 +80,10 @@ public:
                  Transcript *transcript, sandbox::NetworkApprover *networkApprover, QObject *parent = nullptr);
     ~AgentSession() override;
 
-    /// A conversation to continue (a resumed session); before the first prompt.
+    /// A conversation to continue (a resumed session); before the first prompt (ignored while running).
     void setHistory(const QList<Message> &messages);
     /// Sends @p prompt and runs turns until the model ends, a limit is hit, or cancel().
+    /// Ignored (with a warning) while a prompt is running.
     void prompt(const QString &prompt);
     /// Stops whatever runs: the model's reply, a command, a fetch or a pending question.
     void cancel();

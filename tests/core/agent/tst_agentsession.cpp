@@ -298,6 +298,33 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return !s.finished->isEmpty(); }, 30000));
         QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 124);
     }
+
+    void secondPromptWhileRunningIsRefused()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch a"}}]}
+{"content":[{"type":"text","text":"done"}]}
+{"content":[{"type":"text","text":"second answer"}]}
+)");
+        s.session->prompt(QStringLiteral("First."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        // The interface sends again while the first prompt waits for an answer: nothing of it
+        // may enter the conversation between the tool_use and its tool_result.
+        s.session->prompt(QStringLiteral("Second."));
+        QVERIFY(s.answerNext(answer(Kind::Deny)));
+        QVERIFY(s.waitFinished());
+        QTest::qWait(200);
+        QCOMPARE(s.finished->size(), 1);
+        const QList<agent::Message> &messages = s.session->messages();
+        QCOMPARE(messages.size(), 4);
+        QCOMPARE(messages.at(0).text(), QStringLiteral("First."));
+        QCOMPARE(messages.at(1).toolUses().size(), 1);
+        QCOMPARE(messages.at(2).content.first().type, agent::ContentBlock::Type::ToolResult);
+        QCOMPARE(messages.at(3).text(), QStringLiteral("done"));
+        // Once the run ended, the next prompt is taken.
+        s.session->prompt(QStringLiteral("Second."));
+        QVERIFY(QTest::qWaitFor([&] { return s.finished->size() == 2; }, 20000));
+        QCOMPARE(s.session->messages().last().text(), QStringLiteral("second answer"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAgentSession)
