@@ -420,9 +420,21 @@ void AgentSession::runWebFetch(const ContentBlock &use, bool askedPerson)
     });
 }
 
-void AgentSession::toolDone(const ToolResult &result)
+void AgentSession::toolDone(const ToolResult &output)
 {
     m_phase = Phase::Idle;
+    ToolResult result = output;
+    if (result.content.size() > m_setup.maxToolResultChars) {
+        qsizetype keep = m_setup.maxToolResultChars;
+        if (keep > 0 && result.content.at(keep - 1).isHighSurrogate())
+            --keep; // not half a character
+        const qsizetype cut = result.content.size() - keep;
+        result.content.truncate(keep);
+        result.content += QStringLiteral("\n[... output cut: %1 more characters were not kept. Narrow the command, the "
+                                         "path or the pattern, or read a range.]\n")
+                              .arg(cut);
+        result.details.insert(QStringLiteral("resultCutChars"), cut);
+    }
     m_current.result = result;
     if (m_current.executed) {
         // Bash says which sandbox it ran in; the other tools run inside Gatehouse.

@@ -44,6 +44,10 @@ struct SessionSetup
     QString model;
     int maxTurns = 30;     ///< model requests per prompt before the session stops
     int maxTokens = 8192;
+    /// A tool_result longer than this is cut (with a note) before the model sees it: command
+    /// output (up to 1 MiB per stream) or a long list of files would otherwise fill the context
+    /// and make every later request of the conversation fail. Above Read's own 256 KiB.
+    qsizetype maxToolResultChars = 300000;
 };
 
 /// One tool call of the model and what became of it (for the interface and headless output).

@@ -299,6 +299,24 @@ private Q_SLOTS:
         QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 124);
     }
 
+    void hugeToolOutputIsCutBeforeTheModel()
+    {
+        // 3 MB of output (the sandbox keeps 1 MiB of each stream) must not go to the model
+        // whole: one such result would fill the context and fail every later request.
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"head -c 3000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Print."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        QVERIFY(s.waitFinished());
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 1);
+        QVERIFY2(results.first().text.startsWith(QStringLiteral("aaaa")), qPrintable(results.first().text.left(200)));
+        QVERIFY2(results.first().text.size() <= 300000 + 1000, // SessionSetup::maxToolResultChars and the note
+                 qPrintable(QString::number(results.first().text.size())));
+        QVERIFY(results.first().text.contains(QStringLiteral("cut")));
+    }
+
     void secondPromptWhileRunningIsRefused()
     {
         Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch a"}}]}
