@@ -281,7 +281,12 @@ void AgentSession::decideCall(const ContentBlock &use)
         return;
     }
     if (m_broker->allowedForSession(m_current.call)) {
+        // The decision above says ask: the log says which answer let it run.
         m_current.answer = QStringLiteral("session");
+        QJsonObject remembered = audit::answerFields(m_current.call.tool, QStringLiteral("session"), {}, {}, {});
+        remembered.insert(QStringLiteral("toolUseId"), use.id);
+        remembered.insert(QStringLiteral("remembered"), true); // given earlier for this exact call
+        record(QStringLiteral("answer"), remembered);
         execute(use, change, true);
         return;
     }

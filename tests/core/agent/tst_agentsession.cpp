@@ -299,6 +299,28 @@ private Q_SLOTS:
         QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 124);
     }
 
+    void rememberedSessionAnswerIsAudited()
+    {
+        // A command no rule can express (shell code) answered "for this session" runs again
+        // without asking; its decision says ask, so the audit log must say why it ran.
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"sh -c 'touch x'"}}]}
+{"content":[{"type":"tool_use","id":"t2","name":"Bash","input":{"command":"sh -c 'touch x'"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Twice."));
+        QVERIFY(s.answerNext(answer(Kind::AllowSession)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.asked->size(), 1);
+        QCOMPARE(s.session->toolCalls().size(), 2);
+        QCOMPARE(s.session->toolCalls().at(1).decision.verdict, policy::Verdict::Ask);
+        QVERIFY(s.session->toolCalls().at(1).executed);
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 2);
+        const QList<QJsonObject> answers = s.audit(QStringLiteral("answer"));
+        QCOMPARE(answers.size(), 2);
+        QCOMPARE(answers.at(1).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("t2"));
+        QCOMPARE(answers.at(1).value(QStringLiteral("answer")).toString(), QStringLiteral("session"));
+    }
+
     void hugeToolOutputIsCutBeforeTheModel()
     {
         // 3 MB of output (the sandbox keeps 1 MiB of each stream) must not go to the model
