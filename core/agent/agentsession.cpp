@@ -240,7 +240,9 @@ void AgentSession::decideCall(const ContentBlock &use)
         m_current.decision.verdict = policy::Verdict::Deny;
         m_current.decision.reason = mcp ? QStringLiteral("MCP tools are not available in this version")
                                         : QStringLiteral("there is no tool named \"%1\"").arg(use.name);
-        record(QStringLiteral("decision"), audit::decisionFields(m_current.call, m_current.decision));
+        QJsonObject fields = audit::decisionFields(m_current.call, m_current.decision);
+        fields.insert(QStringLiteral("toolUseId"), use.id);
+        record(QStringLiteral("decision"), fields);
         Q_EMIT toolCallDecided(m_current);
         toolDone({QStringLiteral("Error: %1.").arg(m_current.decision.reason), true, {}});
         return;

@@ -321,6 +321,26 @@ private Q_SLOTS:
         QCOMPARE(answers.at(1).value(QStringLiteral("answer")).toString(), QStringLiteral("session"));
     }
 
+    void unknownAndMcpToolsAreRefusedAndAuditedWithTheirCall()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"u1","name":"Frobnicate","input":{}},{"type":"tool_use","id":"m1","name":"mcp__srv__do","input":{"x":1}},{"type":"tool_use","id":"r1","name":"Read","input":{"file_path":7}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.end(), agent::SessionEnd::Completed);
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 3);
+        for (const agent::ContentBlock &result : results)
+            QVERIFY(result.isError);
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 0);
+        const QList<QJsonObject> decisions = s.audit(QStringLiteral("decision"));
+        QCOMPARE(decisions.size(), 3);
+        QCOMPARE(decisions.at(0).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("u1"));
+        QCOMPARE(decisions.at(1).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("m1"));
+        QCOMPARE(decisions.at(2).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("r1"));
+    }
+
     void hugeToolOutputIsCutBeforeTheModel()
     {
         // 3 MB of output (the sandbox keeps 1 MiB of each stream) must not go to the model
