@@ -315,11 +315,9 @@ void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAns
         break;
     case Kind::AllowSession:
         m_current.answer = QStringLiteral("session");
-        rebuildEngine(); // later calls that the session's rules cover are allowed without asking
         break;
     case Kind::AllowAlways:
         m_current.answer = QStringLiteral("always");
-        rebuildEngine(); // the rule is in a settings file now
         break;
     case Kind::Deny:
     case Kind::DenyWithFeedback:
@@ -335,6 +333,19 @@ void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAns
         if (!answer.feedback.isEmpty())
             text += QStringLiteral(" Their words: %1").arg(answer.feedback);
         toolDone({text, true, {}});
+        return;
+    }
+    // The settings are read again: the session's and "always" rules just granted, and any deny
+    // rule added while the question waited, which wins over the answer to the older question
+    // (and holds for the calls after it).
+    rebuildEngine();
+    if (const policy::Decision now = m_engine->decide(m_current.call); now.verdict == policy::Verdict::Deny) {
+        QJsonObject recheck = audit::decisionFields(m_current.call, now);
+        recheck.insert(QStringLiteral("toolUseId"), use.id);
+        recheck.insert(QStringLiteral("afterAnswer"), true);
+        record(QStringLiteral("decision"), recheck);
+        m_current.decision = now;
+        toolDone({refusal(now), true, {}});
         return;
     }
     execute(use, change, true);

@@ -385,6 +385,35 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return s.finished->size() == 2; }, 20000));
         QCOMPARE(s.session->messages().last().text(), QStringLiteral("second answer"));
     }
+
+    void denyAddedWhileAskingWins()
+    {
+        // While the question waits, the person adds deny rules (in the settings, or in another
+        // window), then answers the old question "allow once": the rules win, for this edit and
+        // for the command after it.
+        Session s(R"({"content":[{"type":"tool_use","id":"e1","name":"Edit","input":{"file_path":"notes.txt","old_string":"old","new_string":"new"}},{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch made.txt"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)",
+                  {{QStringLiteral("notes.txt"), "old\n"}});
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        test::writeFile(s.project + QStringLiteral("/.gatehouse/settings.local.json"),
+                        R"json({"permissions":{"deny":["Edit(./notes.txt)","Bash(touch *)"]}})json");
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        // Should the command still be asked about, the person allows it too.
+        QVERIFY(QTest::qWaitFor([&] {
+            if (!s.broker->pending().isEmpty())
+                s.broker->answer(s.broker->pending().first().id, answer(Kind::AllowOnce));
+            return !s.finished->isEmpty();
+        }, 30000));
+        QCOMPARE(contents(s.project + QStringLiteral("/notes.txt")), QByteArray("old\n"));
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/made.txt")));
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QVERIFY(results.at(0).isError);
+        QVERIFY(results.at(1).isError);
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAgentSession)
