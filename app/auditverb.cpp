@@ -2,6 +2,8 @@
 // `gatehouse audit`: reads and verifies the audit log (SECURITY-MODEL.md section 7).
 #include "verbs.h"
 
+#include "headlessoutput.h"
+
 #include "audit/auditlog.h"
 
 #include <QCommandLineParser>
@@ -85,7 +87,7 @@ QString readable(const QJsonObject &entry)
               << field(entry, "message");
     }
     parts.removeAll(QString());
-    return parts.join(QStringLiteral("  "));
+    return terminalText(parts.join(QStringLiteral("  "))); // commands and paths come from the model
 }
 
 } // namespace

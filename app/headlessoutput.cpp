@@ -15,8 +15,24 @@ HeadlessOutput::HeadlessOutput(Format format, FILE *out)
 {
 }
 
-void HeadlessOutput::print(const QString &text)
+QString terminalText(const QString &text)
 {
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 && u != u'\n' && u != u'\t') || (u >= 0x7f && u <= 0x9f))
+            out += QStringLiteral("\\x%1").arg(uint(u), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
+void HeadlessOutput::print(const QString &raw)
+{
+    // The JSON forms escape control characters themselves; the text form goes to a terminal.
+    const QString text = m_format == Format::Text ? terminalText(raw) : raw;
     const QByteArray bytes = text.toUtf8();
     std::fwrite(bytes.constData(), 1, static_cast<std::size_t>(bytes.size()), m_out);
     std::fflush(m_out);
@@ -124,7 +140,7 @@ void HeadlessOutput::finished(const agent::AgentSession &session, agent::Session
             }
         }
         if (!ok)
-            std::fprintf(stderr, "gatehouse: %s: %s\n", qPrintable(agent::sessionEndName(end)), qPrintable(message));
+            std::fprintf(stderr, "gatehouse: %s: %s\n", qPrintable(agent::sessionEndName(end)), qPrintable(terminalText(message)));
         return;
     }
     QJsonObject result{{QStringLiteral("type"), QStringLiteral("result")},

@@ -14,6 +14,11 @@ struct ConnectionEvent;
 
 namespace gatehouse::app {
 
+/// @p text made safe for a terminal: control characters other than line breaks and tabs (ESC
+/// starts sequences that set the title, write the clipboard or hide lines; C1 controls do the
+/// same in one character) shown as \xNN. For whatever the model, a server or a repository wrote.
+QString terminalText(const QString &text);
+
 /// What a headless run prints, in one of three forms: `text` (the model's words, then what was
 /// refused), `json` (one object at the end) and `stream-json` (one JSON line per event as it
 /// happens, then the result line).

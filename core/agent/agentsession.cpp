@@ -126,7 +126,10 @@ void AgentSession::record(const QString &event, const QJsonObject &fields)
 
 void AgentSession::setHistory(const QList<Message> &messages)
 {
-    Q_ASSERT(!m_running);
+    if (m_running) {
+        log::logger("agent")->warn("the history cannot be replaced while the agent is running; ignored");
+        return;
+    }
     m_messages = messages;
 }
 
@@ -142,7 +145,12 @@ void AgentSession::addMessage(const Message &message)
 
 void AgentSession::prompt(const QString &prompt)
 {
-    Q_ASSERT(!m_running);
+    // Not only an assertion: in a release build a second prompt would land between a tool_use
+    // and its tool_result and start a second model request beside the first.
+    if (m_running) {
+        log::logger("agent")->warn("a prompt was sent while the agent is running; ignored");
+        return;
+    }
     m_running = true;
     m_cancelled = false;
     m_turns = 0;
@@ -232,7 +240,9 @@ void AgentSession::decideCall(const ContentBlock &use)
         m_current.decision.verdict = policy::Verdict::Deny;
         m_current.decision.reason = mcp ? QStringLiteral("MCP tools are not available in this version")
                                         : QStringLiteral("there is no tool named \"%1\"").arg(use.name);
-        record(QStringLiteral("decision"), audit::decisionFields(m_current.call, m_current.decision));
+        QJsonObject fields = audit::decisionFields(m_current.call, m_current.decision);
+        fields.insert(QStringLiteral("toolUseId"), use.id);
+        record(QStringLiteral("decision"), fields);
         Q_EMIT toolCallDecided(m_current);
         toolDone({QStringLiteral("Error: %1.").arg(m_current.decision.reason), true, {}});
         return;
@@ -273,7 +283,12 @@ void AgentSession::decideCall(const ContentBlock &use)
         return;
     }
     if (m_broker->allowedForSession(m_current.call)) {
+        // The decision above says ask: the log says which answer let it run.
         m_current.answer = QStringLiteral("session");
+        QJsonObject remembered = audit::answerFields(m_current.call.tool, QStringLiteral("session"), {}, {}, {});
+        remembered.insert(QStringLiteral("toolUseId"), use.id);
+        remembered.insert(QStringLiteral("remembered"), true); // given earlier for this exact call
+        record(QStringLiteral("answer"), remembered);
         execute(use, change, true);
         return;
     }
@@ -300,11 +315,9 @@ void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAns
         break;
     case Kind::AllowSession:
         m_current.answer = QStringLiteral("session");
-        rebuildEngine(); // later calls that the session's rules cover are allowed without asking
         break;
     case Kind::AllowAlways:
         m_current.answer = QStringLiteral("always");
-        rebuildEngine(); // the rule is in a settings file now
         break;
     case Kind::Deny:
     case Kind::DenyWithFeedback:
@@ -320,6 +333,19 @@ void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAns
         if (!answer.feedback.isEmpty())
             text += QStringLiteral(" Their words: %1").arg(answer.feedback);
         toolDone({text, true, {}});
+        return;
+    }
+    // The settings are read again: the session's and "always" rules just granted, and any deny
+    // rule added while the question waited, which wins over the answer to the older question
+    // (and holds for the calls after it).
+    rebuildEngine();
+    if (const policy::Decision now = m_engine->decide(m_current.call); now.verdict == policy::Verdict::Deny) {
+        QJsonObject recheck = audit::decisionFields(m_current.call, now);
+        recheck.insert(QStringLiteral("toolUseId"), use.id);
+        recheck.insert(QStringLiteral("afterAnswer"), true);
+        record(QStringLiteral("decision"), recheck);
+        m_current.decision = now;
+        toolDone({refusal(now), true, {}});
         return;
     }
     execute(use, change, true);
@@ -412,9 +438,21 @@ void AgentSession::runWebFetch(const ContentBlock &use, bool askedPerson)
     });
 }
 
-void AgentSession::toolDone(const ToolResult &result)
+void AgentSession::toolDone(const ToolResult &output)
 {
     m_phase = Phase::Idle;
+    ToolResult result = output;
+    if (result.content.size() > m_setup.maxToolResultChars) {
+        qsizetype keep = m_setup.maxToolResultChars;
+        if (keep > 0 && result.content.at(keep - 1).isHighSurrogate())
+            --keep; // not half a character
+        const qsizetype cut = result.content.size() - keep;
+        result.content.truncate(keep);
+        result.content += QStringLiteral("\n[... output cut: %1 more characters were not kept. Narrow the command, the "
+                                         "path or the pattern, or read a range.]\n")
+                              .arg(cut);
+        result.details.insert(QStringLiteral("resultCutChars"), cut);
+    }
     m_current.result = result;
     if (m_current.executed) {
         // Bash says which sandbox it ran in; the other tools run inside Gatehouse.

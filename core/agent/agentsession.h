@@ -44,6 +44,10 @@ struct SessionSetup
     QString model;
     int maxTurns = 30;     ///< model requests per prompt before the session stops
     int maxTokens = 8192;
+    /// A tool_result longer than this is cut (with a note) before the model sees it: command
+    /// output (up to 1 MiB per stream) or a long list of files would otherwise fill the context
+    /// and make every later request of the conversation fail. Above Read's own 256 KiB.
+    qsizetype maxToolResultChars = 300000;
 };
 
 /// One tool call of the model and what became of it (for the interface and headless output).
@@ -80,9 +84,10 @@ public:
                  Transcript *transcript, sandbox::NetworkApprover *networkApprover, QObject *parent = nullptr);
     ~AgentSession() override;
 
-    /// A conversation to continue (a resumed session); before the first prompt.
+    /// A conversation to continue (a resumed session); before the first prompt (ignored while running).
     void setHistory(const QList<Message> &messages);
     /// Sends @p prompt and runs turns until the model ends, a limit is hit, or cancel().
+    /// Ignored (with a warning) while a prompt is running.
     void prompt(const QString &prompt);
     /// Stops whatever runs: the model's reply, a command, a fetch or a pending question.
     void cancel();

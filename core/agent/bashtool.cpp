@@ -6,6 +6,9 @@
 
 #include <QJsonValue>
 
+#include <algorithm>
+#include <cmath>
+
 namespace gatehouse::agent {
 
 BashTool::BashTool(sandbox::SandboxSpec spec, sandbox::NetworkProxy *proxy, QObject *parent)
@@ -34,8 +37,10 @@ void BashTool::start(const QJsonObject &input, std::function<void(const ToolResu
     sandbox::SandboxSpec spec = m_spec;
     const QJsonValue timeout = input.value(QStringLiteral("timeout"));
     spec.timeoutSeconds = defaultTimeoutSeconds;
+    // Clamped as a double before it becomes an int: 0.5 must not become 0 ("no limit"), and a
+    // huge number must not overflow the conversion.
     if (timeout.isDouble() && timeout.toDouble() > 0)
-        spec.timeoutSeconds = std::min(maxTimeoutSeconds, static_cast<int>(timeout.toDouble()));
+        spec.timeoutSeconds = static_cast<int>(std::ceil(std::min(double(maxTimeoutSeconds), timeout.toDouble())));
 
     if (m_proxy) {
         auto endpoint = m_proxy->openEndpoint(m_command);

@@ -127,12 +127,13 @@ QString htmlToText(const QString &html)
             }
             bool closing = false;
             const QString name = tagName(html, i, &closing);
-            const qsizetype tagEnd = html.indexOf(u'>', i);
             if (name.isEmpty() && !closing && html.mid(i, 2) != QStringLiteral("<!") && html.mid(i, 2) != QStringLiteral("<?")) {
                 raw += c; // a lone '<' in text
                 ++i;
                 continue;
             }
+            // Only for a tag: a lone '<' looking for its '>' would scan the rest of the page each time.
+            const qsizetype tagEnd = html.indexOf(u'>', i);
             i = tagEnd < 0 ? n : tagEnd + 1;
             if (!closing && skippedElements().contains(name)) {
                 const qsizetype end = html.indexOf(QStringLiteral("</") + name, i, Qt::CaseInsensitive);

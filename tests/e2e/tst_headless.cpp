@@ -195,6 +195,37 @@ private Q_SLOTS:
         QVERIFY(results.first().value(QStringLiteral("content")).toString().contains(QStringLiteral("nobody can answer")));
     }
 
+    void textOutputCarriesNoTerminalControls()
+    {
+        // The model's words and its commands are printed to the person's terminal: escape
+        // sequences in them (set the window title, write the clipboard with OSC 52, move the
+        // cursor to hide lines) must arrive as visible text, not as controls.
+        const QString project = makeProject(QStringLiteral("escapes"), {{QStringLiteral("README"), "x\n"}});
+        FakeModelServer server(Dialect::Anthropic);
+        QVERIFY(server.isListening());
+        const QString esc(QChar(0x1b));
+        server.reply({agent::ContentBlock::makeText(QString(QStringLiteral("Looking.") + esc + QStringLiteral("]0;pwned\a"))),
+                      toolUse(QStringLiteral("e1"), QStringLiteral("Bash"),
+                              input({{QStringLiteral("command"),
+                                      QString(QStringLiteral("npm install x") + esc + QStringLiteral("]52;c;ZWNobyBoaQ==\a"))}}))},
+                     agent::StopReason::ToolUse);
+        server.reply({agent::ContentBlock::makeText(
+            QString(QStringLiteral("Done.") + esc + QStringLiteral("[2K") + QChar(0x9b) + QStringLiteral("1A")))});
+        const HeadlessRun run = runGatehouse({QStringLiteral("-p"), QStringLiteral("Go."), QStringLiteral("--project"), project},
+                                             modelEnvironment(server));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("Done.")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("npm install x")), qPrintable(run.out));
+        QVERIFY2(!run.out.contains(esc), qPrintable(run.out));
+        QVERIFY2(!run.out.contains(QChar(0x07)), qPrintable(run.out));
+        QVERIFY2(!run.out.contains(QChar(0x9b)), qPrintable(run.out));
+        // The audit log keeps the command as it was; `gatehouse audit` shows it visibly too.
+        const HeadlessRun audit = runGatehouse({QStringLiteral("audit")}, modelEnvironment(server));
+        QVERIFY2(audit.exitCode == 0, qPrintable(audit.err));
+        QVERIFY2(audit.out.contains(QStringLiteral("npm install x")), qPrintable(audit.out));
+        QVERIFY2(!audit.out.contains(esc), qPrintable(audit.out));
+    }
+
     void severalToolCallsInOneReply_data() { addDialectRows(); }
     void severalToolCallsInOneReply()
     {

@@ -84,6 +84,7 @@ void HttpModelClient::startAttempt()
     m_complete.reset();
     m_errorBody.clear();
     m_status = 0;
+    m_replyBytes = 0;
     m_streamed = false;
     resetStream();
 
@@ -113,6 +114,16 @@ void HttpModelClient::onReadyRead()
         return;
     if (m_status < 200 || m_status >= 300) {
         m_errorBody += bytes.left(MaxErrorBody - m_errorBody.size());
+        return;
+    }
+    m_replyBytes += bytes.size();
+    if (m_replyBytes > m_options.maxReplyBytes) {
+        conclude(ModelError{ModelError::Kind::BadResponse,
+                            QStringLiteral("The %1 sent more than %2 MiB for one reply without ending it; the reply "
+                                           "was given up. The conversation is kept.")
+                                .arg(serverLabel())
+                                .arg(double(m_options.maxReplyBytes) / (1024.0 * 1024.0), 0, 'g', 3),
+                            m_status});
         return;
     }
     for (const SseEvent &event : m_sse.feed(bytes)) {

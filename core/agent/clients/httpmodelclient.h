@@ -26,6 +26,9 @@ struct HttpClientOptions
     QString apiKeyOrigin; ///< where the key came from, for messages ("ANTHROPIC_API_KEY", "the keychain")
     RetryPolicy retry;
     int idleTimeoutMs = 120000; ///< no byte for this long: the request fails
+    /// A reply's stream longer than this is given up (not retried): a server that streams without
+    /// end must not fill the memory or hold the run forever. Far above any real reply.
+    qint64 maxReplyBytes = 64 * 1024 * 1024;
 };
 
 /// The part the Anthropic and OpenAI-compatible clients share: one streamed POST at a time,
@@ -105,6 +108,7 @@ private:
     QByteArray m_body;
     QByteArray m_errorBody;
     int m_status = 0;
+    qint64 m_replyBytes = 0; ///< of the current attempt
     int m_retries = 0;
     quint64 m_generation = 0;
     bool m_busy = false;

@@ -2,6 +2,8 @@
 #include "agent/tools/filechange.h"
 #include "agent/tools/filesupport_p.h"
 
+#include "policy/engine.h"
+
 #include <QFileInfo>
 #include <QJsonValue>
 
@@ -94,6 +96,20 @@ Expected<FileChange> prepareEdit(const ToolContext &ctx, const QJsonObject &inpu
     if (!change)
         return change;
     const QString shown = detail::displayPath(ctx, change->path);
+    // The preparation runs before the person is asked. When reading the file needs asking (or
+    // is denied), what is wrong with the edit is not described: "occurs 3 times", "not found" or
+    // "would match ignoring whitespace" would tell the model what the file holds without anyone
+    // answering. One message for every mismatch.
+    const policy::ToolCall read{QStringLiteral("Read"), QJsonObject{{QStringLiteral("file_path"), change->path}}};
+    if (!ctx.engine || ctx.engine->decide(read).verdict != policy::Verdict::Allow) {
+        const QByteArray oldBytes = oldText->toUtf8();
+        const qsizetype count = oldBytes.isEmpty() ? 0 : countOccurrences(change->before, oldBytes);
+        const bool applies = !detail::looksBinary(change->before) && (replaceAll ? count >= 1 : count == 1);
+        if (!applies)
+            return fail(QStringLiteral("old_string does not match %1 exactly once. Reading that file needs "
+                                       "permission, so what it holds is not described; Read it first.")
+                            .arg(shown));
+    }
     if (detail::looksBinary(change->before))
         return fail(
             QStringLiteral("%1 is %2; Edit changes UTF-8 text files only")

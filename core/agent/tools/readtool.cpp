@@ -86,16 +86,19 @@ ToolResult readFile(const ToolContext &ctx, const QJsonObject &input)
     QString text;
     qint64 lineNumber = 0;
     qint64 shownLines = 0;
+    qint64 shownBytes = 0;
     bool more = false;
     while (!file.atEnd()) {
         QByteArray line = file.readLine();
         ++lineNumber;
         if (lineNumber < first)
             continue;
-        if (shownLines == count) {
+        // A range is no way around the size limit: the output stops there too.
+        if (shownLines == count || (shownLines > 0 && shownBytes + line.size() > ctx.maxReadBytes)) {
             more = true;
             break;
         }
+        shownBytes += line.size();
         if (line.endsWith('\n'))
             line.chop(1);
         if (line.endsWith('\r'))

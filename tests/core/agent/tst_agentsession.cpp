@@ -286,6 +286,134 @@ private Q_SLOTS:
         QCOMPARE(s.end(), agent::SessionEnd::Cancelled);
         QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 130);
     }
+
+    void fractionalTimeoutStillStopsTheCommand()
+    {
+        // "timeout": 0.5 is not "no limit": the command is stopped after (at least) a second.
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch started && sleep 100","timeout":0.5}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Wait."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        QVERIFY(QTest::qWaitFor([&] { return !s.finished->isEmpty(); }, 30000));
+        QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 124);
+    }
+
+    void rememberedSessionAnswerIsAudited()
+    {
+        // A command no rule can express (shell code) answered "for this session" runs again
+        // without asking; its decision says ask, so the audit log must say why it ran.
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"sh -c 'touch x'"}}]}
+{"content":[{"type":"tool_use","id":"t2","name":"Bash","input":{"command":"sh -c 'touch x'"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Twice."));
+        QVERIFY(s.answerNext(answer(Kind::AllowSession)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.asked->size(), 1);
+        QCOMPARE(s.session->toolCalls().size(), 2);
+        QCOMPARE(s.session->toolCalls().at(1).decision.verdict, policy::Verdict::Ask);
+        QVERIFY(s.session->toolCalls().at(1).executed);
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 2);
+        const QList<QJsonObject> answers = s.audit(QStringLiteral("answer"));
+        QCOMPARE(answers.size(), 2);
+        QCOMPARE(answers.at(1).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("t2"));
+        QCOMPARE(answers.at(1).value(QStringLiteral("answer")).toString(), QStringLiteral("session"));
+    }
+
+    void unknownAndMcpToolsAreRefusedAndAuditedWithTheirCall()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"u1","name":"Frobnicate","input":{}},{"type":"tool_use","id":"m1","name":"mcp__srv__do","input":{"x":1}},{"type":"tool_use","id":"r1","name":"Read","input":{"file_path":7}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(s.end(), agent::SessionEnd::Completed);
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 3);
+        for (const agent::ContentBlock &result : results)
+            QVERIFY(result.isError);
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 0);
+        const QList<QJsonObject> decisions = s.audit(QStringLiteral("decision"));
+        QCOMPARE(decisions.size(), 3);
+        QCOMPARE(decisions.at(0).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("u1"));
+        QCOMPARE(decisions.at(1).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("m1"));
+        QCOMPARE(decisions.at(2).value(QStringLiteral("toolUseId")).toString(), QStringLiteral("r1"));
+    }
+
+    void hugeToolOutputIsCutBeforeTheModel()
+    {
+        // 3 MB of output (the sandbox keeps 1 MiB of each stream) must not go to the model
+        // whole: one such result would fill the context and fail every later request.
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"head -c 3000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)");
+        s.session->prompt(QStringLiteral("Print."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        QVERIFY(s.waitFinished());
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 1);
+        QVERIFY2(results.first().text.startsWith(QStringLiteral("aaaa")), qPrintable(results.first().text.left(200)));
+        QVERIFY2(results.first().text.size() <= 300000 + 1000, // SessionSetup::maxToolResultChars and the note
+                 qPrintable(QString::number(results.first().text.size())));
+        QVERIFY(results.first().text.contains(QStringLiteral("cut")));
+    }
+
+    void secondPromptWhileRunningIsRefused()
+    {
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch a"}}]}
+{"content":[{"type":"text","text":"done"}]}
+{"content":[{"type":"text","text":"second answer"}]}
+)");
+        s.session->prompt(QStringLiteral("First."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        // The interface sends again while the first prompt waits for an answer: nothing of it
+        // may enter the conversation between the tool_use and its tool_result.
+        s.session->prompt(QStringLiteral("Second."));
+        QVERIFY(s.answerNext(answer(Kind::Deny)));
+        QVERIFY(s.waitFinished());
+        QTest::qWait(200);
+        QCOMPARE(s.finished->size(), 1);
+        const QList<agent::Message> &messages = s.session->messages();
+        QCOMPARE(messages.size(), 4);
+        QCOMPARE(messages.at(0).text(), QStringLiteral("First."));
+        QCOMPARE(messages.at(1).toolUses().size(), 1);
+        QCOMPARE(messages.at(2).content.first().type, agent::ContentBlock::Type::ToolResult);
+        QCOMPARE(messages.at(3).text(), QStringLiteral("done"));
+        // Once the run ended, the next prompt is taken.
+        s.session->prompt(QStringLiteral("Second."));
+        QVERIFY(QTest::qWaitFor([&] { return s.finished->size() == 2; }, 20000));
+        QCOMPARE(s.session->messages().last().text(), QStringLiteral("second answer"));
+    }
+
+    void denyAddedWhileAskingWins()
+    {
+        // While the question waits, the person adds deny rules (in the settings, or in another
+        // window), then answers the old question "allow once": the rules win, for this edit and
+        // for the command after it.
+        Session s(R"({"content":[{"type":"tool_use","id":"e1","name":"Edit","input":{"file_path":"notes.txt","old_string":"old","new_string":"new"}},{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch made.txt"}}]}
+{"content":[{"type":"text","text":"ok"}]}
+)",
+                  {{QStringLiteral("notes.txt"), "old\n"}});
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 20000));
+        test::writeFile(s.project + QStringLiteral("/.gatehouse/settings.local.json"),
+                        R"json({"permissions":{"deny":["Edit(./notes.txt)","Bash(touch *)"]}})json");
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        // Should the command still be asked about, the person allows it too.
+        QVERIFY(QTest::qWaitFor([&] {
+            if (!s.broker->pending().isEmpty())
+                s.broker->answer(s.broker->pending().first().id, answer(Kind::AllowOnce));
+            return !s.finished->isEmpty();
+        }, 30000));
+        QCOMPARE(contents(s.project + QStringLiteral("/notes.txt")), QByteArray("old\n"));
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/made.txt")));
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QVERIFY(results.at(0).isError);
+        QVERIFY(results.at(1).isError);
+        QCOMPARE(s.audit(QStringLiteral("execution")).size(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAgentSession)

@@ -4,6 +4,7 @@
 
 #include "testenv.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace gatehouse;
@@ -66,6 +67,18 @@ private Q_SLOTS:
         const QString text = agent::htmlToText(html);
         QVERIFY(text.startsWith(QStringLiteral("w0\nw1")));
         QCOMPARE(text.count(u'w'), 50000);
+    }
+
+    void loneAngleBracketsAreLinear()
+    {
+        // A hostile page (WebFetch reads up to 5 MB) of '<' that start no tag and no '>' after
+        // them: each one must not scan the rest of the page for a '>'.
+        const QString html = QStringLiteral("a < b ").repeated(400000); // 2.4 million characters
+        QElapsedTimer timer;
+        timer.start();
+        const QString text = agent::htmlToText(html);
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QStringLiteral("took %1 ms").arg(timer.elapsed())));
+        QCOMPARE(text.count(u'<'), 400000);
     }
 };
 

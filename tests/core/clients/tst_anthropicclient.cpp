@@ -60,6 +60,7 @@ private Q_SLOTS:
     void streamEndingEarlyIsConnectionLost();
     void errorEventBeforeContentIsRetried();
     void errorEventAfterContentFails();
+    void endlessReplyIsGivenUp();
 };
 
 void TestAnthropicClient::requestShape()
@@ -235,6 +236,32 @@ void TestAnthropicClient::errorEventAfterContentFails()
     QCOMPARE(spies.failed.count(), 1);
     QCOMPARE(spies.error().kind, ModelError::Kind::Overloaded);
     QCOMPARE(spies.retrying.count(), 0); // "Par" was shown; a retry would show it twice
+    QCOMPARE(server.requests().size(), 1);
+}
+
+void TestAnthropicClient::endlessReplyIsGivenUp()
+{
+    // A server that streams without end (text, pings) must not grow the reply in memory without
+    // bound, nor hold the run forever: past the limit the reply is given up, not retried.
+    FakeModelServer server(m_dialect);
+    QVERIFY(server.isListening());
+    QByteArray stream = MessageStart
+        + sseEvent("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})");
+    const QByteArray delta = sseEvent("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":")"
+                                                                 + QByteArray(100, 'x') + R"("}})");
+    while (stream.size() < 1024 * 1024)
+        stream += delta + sseEvent("ping", R"({"type":"ping"})");
+    server.enqueue(FakeStep::rawStream(stream + MessageEnd));
+    HttpClientOptions limited = options(server.baseUrl());
+    limited.maxReplyBytes = 64 * 1024;
+    auto client = makeClient(limited);
+    ClientSpies spies(client.get());
+    client->send(conversation());
+    QTRY_COMPARE_WITH_TIMEOUT(spies.outcomes(), 1, 10000);
+    QCOMPARE(spies.failed.count(), 1);
+    QCOMPARE(spies.error().kind, ModelError::Kind::BadResponse);
+    QVERIFY2(spies.error().message.contains(QStringLiteral("more than")), qPrintable(spies.error().message));
+    QCOMPARE(spies.retrying.count(), 0);
     QCOMPARE(server.requests().size(), 1);
 }
 

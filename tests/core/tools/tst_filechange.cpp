@@ -161,6 +161,33 @@ private Q_SLOTS:
         QVERIFY2(change.error().message.contains(QStringLiteral("denied")), qPrintable(change.error().message));
     }
 
+    void editTellsNothingOfAFileTheModelMayNotRead()
+    {
+        // Edit is prepared before the person is asked. For a file whose reading needs asking
+        // (outside the project, a Read ask rule), the errors of the preparation must not describe
+        // the content ("occurs 3 times", "not found", "would match ignoring whitespace"), or Edit
+        // calls become a way to read it without anyone answering.
+        ToolFixture f({}, {QStringLiteral("Read(./private.txt)")});
+        test::writeFile(f.outside() + QStringLiteral("/key.txt"), "token=abc abc abc\n");
+        f.write(QStringLiteral("private.txt"), "token=abc abc abc\n");
+        for (const QString &file : QStringList{f.outside() + QStringLiteral("/key.txt"), QStringLiteral("private.txt")}) {
+            const auto many = prepareEdit(f.ctx, editInput(file, QStringLiteral("abc"), QStringLiteral("x")));
+            const auto none = prepareEdit(f.ctx, editInput(file, QStringLiteral("zzz"), QStringLiteral("x")));
+            const auto spaced = prepareEdit(f.ctx, editInput(file, QStringLiteral("token=abc  abc"), QStringLiteral("x")));
+            const auto empty = prepareEdit(f.ctx, editInput(file, QString(), QStringLiteral("x")));
+            QVERIFY(!many && !none && !spaced && !empty);
+            QVERIFY2(!many.error().message.contains(QStringLiteral("3 times")), qPrintable(many.error().message));
+            QCOMPARE(many.error().message, none.error().message);
+            QCOMPARE(spaced.error().message, none.error().message);
+            QCOMPARE(empty.error().message, none.error().message);
+        }
+        // A file the model may read gets the helpful messages.
+        f.write(QStringLiteral("open.txt"), "abc abc abc\n");
+        const auto many = prepareEdit(f.ctx, editInput(QStringLiteral("open.txt"), QStringLiteral("abc"), QStringLiteral("x")));
+        QVERIFY(!many);
+        QVERIFY2(many.error().message.contains(QStringLiteral("3 times")), qPrintable(many.error().message));
+    }
+
     void writeCreatesAFileWithItsFoldersInsideTheProject()
     {
         ToolFixture f;

@@ -169,6 +169,26 @@ private Q_SLOTS:
             qPrintable(range.content));
     }
 
+    void readOfARangeStaysWithinTheByteLimit()
+    {
+        // A range with a huge limit must not return (or build in memory) a whole large file:
+        // it stops at about maxReadBytes and says where to go on.
+        ToolFixture f;
+        f.ctx.maxReadBytes = 1024;
+        QByteArray bytes;
+        for (int i = 1; i <= 400; ++i)
+            bytes += "line " + QByteArray::number(i) + '\n';
+        f.write(QStringLiteral("big.log"), bytes);
+        const ToolResult range = readFile(f.ctx, readInput(QStringLiteral("big.log"), 1, 1000000));
+        QVERIFY2(!range.isError, qPrintable(range.content));
+        QVERIFY2(range.content.size() < 2 * 1024, qPrintable(QString::number(range.content.size())));
+        QVERIFY2(range.content.contains(QStringLiteral("the file goes on")), qPrintable(range.content));
+        QVERIFY(!range.content.contains(QStringLiteral("line 400\n")));
+        const qint64 shown = range.details.value(QStringLiteral("lines")).toInteger();
+        QVERIFY(shown > 10);
+        QVERIFY2(range.content.contains(QStringLiteral("offset=%1").arg(shown + 1)), qPrintable(range.content));
+    }
+
     void readRefusesAPipe()
     {
         ToolFixture f;
