@@ -388,7 +388,20 @@ void AgentSession::runWebFetch(const ContentBlock &use, bool askedPerson)
     const QString namingRule = QStringLiteral("WebFetch(domain:%1)").arg(url->host());
     const bool localAllowed = askedPerson || m_current.decision.rule.compare(namingRule, Qt::CaseInsensitive) == 0;
     m_phase = Phase::Tool;
-    m_fetcher->fetch(*url, localAllowed, [this, question](Expected<FetchedPage> page) {
+    const QUrl target = *url;
+    m_fetcher->fetch(*url, localAllowed, [this, question, target](Expected<FetchedPage> page) {
+        // The fetch is a connection of Gatehouse's own: audited like the proxy's.
+        sandbox::ConnectionEvent event;
+        event.host = target.host();
+        event.port = static_cast<quint16>(target.port(target.scheme() == QStringLiteral("https") ? 443 : 80));
+        event.command = QStringLiteral("WebFetch ") + QString::fromLatin1(target.toEncoded());
+        event.protocol = target.scheme();
+        event.allowed = page.has_value();
+        event.reason = page ? QStringLiteral("HTTP %1").arg(page->httpStatus) : page.error().message;
+        record(QStringLiteral("connection"), audit::connectionFields(event.host, event.port, event.command, event.protocol,
+                                                                      event.allowed, event.reason));
+        if (!page)
+            Q_EMIT networkDecided(event);
         if (m_cancelled) {
             toolDone({QStringLiteral("Cancelled by the person."), true, {}});
             return;
@@ -401,10 +414,12 @@ void AgentSession::runWebFetch(const ContentBlock &use, bool askedPerson)
                             {QStringLiteral("httpStatus"), page->httpStatus},
                             {QStringLiteral("chars"), page->text.size()}};
         if (page->redirectedTo.isValid()) {
-            details.insert(QStringLiteral("redirectedTo"), page->redirectedTo.toString());
+            // Encoded as sent: the target is the page's choice, so nothing of it is decoded into the conversation.
+            const QString elsewhere = QString::fromLatin1(page->redirectedTo.toEncoded());
+            details.insert(QStringLiteral("redirectedTo"), elsewhere);
             toolDone({QStringLiteral("The page redirects to another host: %1. Fetch that URL with a new WebFetch call "
                                      "if you need it.")
-                          .arg(page->redirectedTo.toString()),
+                          .arg(elsewhere),
                       false, details});
             return;
         }

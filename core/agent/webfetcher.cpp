@@ -16,6 +16,13 @@ WebFetcher::WebFetcher(QObject *parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
 {
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        if (m_reply) {
+            m_timedOut = true;
+            m_reply->abort();
+        }
+    });
     // Nothing of the person's is sent along: no cookies, no cache, no stored credentials.
     m_network->setCookieJar(nullptr);
     m_network->setRedirectPolicy(QNetworkRequest::UserVerifiedRedirectPolicy);
@@ -83,6 +90,8 @@ void WebFetcher::resolved(const QUrl &url, bool localAllowed, const QString &err
     }
     QNetworkRequest request(url);
     request.setTransferTimeout(timeoutMs);
+    // The transfer timeout only sees silence; a server that trickles bytes is stopped by this.
+    m_deadline.start(totalTimeoutMs);
     request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Gatehouse-WebFetch/1"));
     request.setRawHeader("Accept", "text/html, text/plain, text/markdown, application/json;q=0.9, */*;q=0.1");
     request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
@@ -114,6 +123,7 @@ void WebFetcher::resolved(const QUrl &url, bool localAllowed, const QString &err
 
 void WebFetcher::replyFinished()
 {
+    m_deadline.stop();
     QNetworkReply *reply = m_reply;
     m_reply = nullptr;
     reply->deleteLater();
@@ -126,7 +136,9 @@ void WebFetcher::replyFinished()
     m_body += reply->readAll().left(maxBytes - m_body.size());
     const QByteArray body = std::exchange(m_body, {});
     if (reply->error() != QNetworkReply::NoError && !m_page.truncated && m_page.httpStatus == 0) {
-        if (reply->error() == QNetworkReply::OperationCanceledError)
+        if (std::exchange(m_timedOut, false))
+            finish(fail(QStringLiteral("fetching %1 took longer than %2 s").arg(m_url.toString()).arg(totalTimeoutMs / 1000)));
+        else if (reply->error() == QNetworkReply::OperationCanceledError)
             finish(fail(QStringLiteral("the fetch was cancelled")));
         else
             finish(fail(QStringLiteral("fetching %1 failed: %2").arg(m_url.toString(), reply->errorString())));

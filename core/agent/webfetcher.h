@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrl>
 
 #include <functional>
@@ -39,7 +40,8 @@ class WebFetcher final : public QObject
 public:
     static constexpr qint64 maxBytes = 5 * 1024 * 1024;
     static constexpr qsizetype maxTextChars = 100 * 1000;
-    static constexpr int timeoutMs = 30 * 1000;
+    static constexpr int timeoutMs = 30 * 1000;      ///< silence
+    static constexpr int totalTimeoutMs = 90 * 1000; ///< the whole fetch
 
     explicit WebFetcher(QObject *parent = nullptr);
     ~WebFetcher() override;
@@ -62,6 +64,8 @@ private:
     QUrl m_url;
     FetchedPage m_page;
     QByteArray m_body;
+    QTimer m_deadline;
+    bool m_timedOut = false;
     int m_lookupId = -1;
     std::function<void(Expected<FetchedPage>)> m_done;
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "audit/auditevents.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace gatehouse::audit {
 namespace {
@@ -75,7 +77,13 @@ QJsonObject summarise(const policy::ToolCall &call)
 
 QJsonObject decisionFields(const policy::ToolCall &call, const policy::Decision &decision)
 {
+    // The summary cuts long inputs (and leaves file contents out); the digest of the whole input
+    // lets a transcript be matched to its decision, and shows nothing was hidden past the cut.
+    const QByteArray digest = QCryptographicHash::hash(QJsonDocument(call.input).toJson(QJsonDocument::Compact),
+                                                       QCryptographicHash::Sha256)
+                                  .toHex();
     return QJsonObject {{QStringLiteral("tool"), call.tool}, {QStringLiteral("input"), summarise(call)},
+        {QStringLiteral("inputSha256"), QString::fromLatin1(digest)},
         {QStringLiteral("verdict"), policy::verdictName(decision.verdict)},
         {QStringLiteral("rule"), decision.rule.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(decision.rule)},
         {QStringLiteral("source"), policy::sourceName(decision.source)},

@@ -100,6 +100,9 @@ private Q_SLOTS:
         QCOMPARE(decisions.at(1).value(QStringLiteral("tool")).toString(), QStringLiteral("Edit"));
         QCOMPARE(decisions.at(1).value(QStringLiteral("verdict")).toString(), QStringLiteral("allow"));
         QCOMPARE(decisions.at(1).value(QStringLiteral("source")).toString(), QStringLiteral("mode"));
+        // The whole input is identified by its digest, though the line shows only a summary.
+        QCOMPARE(decisions.at(1).value(QStringLiteral("inputSha256")).toString().size(), 64);
+        QVERIFY(decisions.at(0).value(QStringLiteral("inputSha256")) != decisions.at(1).value(QStringLiteral("inputSha256")));
         QCOMPARE(entriesOf(audit, QStringLiteral("execution")).size(), 2);
         // ... and verifies.
         const HeadlessRun verify = runGatehouse({QStringLiteral("audit"), QStringLiteral("--verify")},
@@ -354,6 +357,13 @@ private Q_SLOTS:
         const QList<QJsonObject> results = toolResults(main.at(1));
         QCOMPARE(results.size(), 1);
         QVERIFY(results.first().value(QStringLiteral("content")).toString().contains(QStringLiteral("The latest version is 4.2.")));
+        // Gatehouse's own connection is audited like the proxy's.
+        const QList<QJsonObject> connections
+            = entriesOf(auditEntries(run.result().value(QStringLiteral("session_id")).toString()), QStringLiteral("connection"));
+        QCOMPARE(connections.size(), 1);
+        QCOMPARE(connections.first().value(QStringLiteral("host")).toString(), QStringLiteral("127.0.0.1"));
+        QVERIFY(connections.first().value(QStringLiteral("allowed")).toBool());
+        QVERIFY(connections.first().value(QStringLiteral("command")).toString().startsWith(QStringLiteral("WebFetch ")));
     }
 
     void webFetchRefusesLocalHostWithoutANamingRule()
@@ -376,6 +386,9 @@ private Q_SLOTS:
         const QList<QJsonObject> results = toolResults(server.requests().at(1));
         QVERIFY(results.first().value(QStringLiteral("is_error")).toBool());
         QVERIFY(results.first().value(QStringLiteral("content")).toString().contains(QStringLiteral("this machine")));
+        const QJsonArray refused = run.result().value(QStringLiteral("network_refused")).toArray();
+        QCOMPARE(refused.size(), 1);
+        QCOMPARE(refused.first().toObject().value(QStringLiteral("host")).toString(), QStringLiteral("localhost"));
     }
 
     void sessionResumes_data() { addDialectRows(); }
