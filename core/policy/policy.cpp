@@ -226,6 +226,8 @@ Policy Policy::load(const PolicyOptions &options)
                                         .arg(file.path, file.env.keys().join(QStringLiteral(", ")));
             if (!file.hooks.isEmpty())
                 policy.m_ignored << QStringLiteral("%1: hooks (folder not trusted)").arg(file.path);
+            if (file.enableAllProjectMcpServers.value_or(false) || !file.enabledMcpjsonServers.isEmpty())
+                policy.m_ignored << QStringLiteral("%1: MCP servers of .mcp.json (folder not trusted)").arg(file.path);
         }
     }
 
