@@ -62,7 +62,20 @@ Policy Policy::load(const PolicyOptions &options)
     for (const auto &[path, layer] : std::as_const(sources)) {
         // "/x" in a project's own files means the project folder (the folder they speak for),
         // elsewhere the folder that holds the file.
-        const QString base = (layer == Layer::Project || layer == Layer::Local) ? o.projectDir : QFileInfo(path).absolutePath();
+        const bool fromProject = layer == Layer::Project || layer == Layer::Local;
+        const QString base = fromProject ? o.projectDir : QFileInfo(path).absolutePath();
+        if (fromProject) {
+            // A project file reached through a link that leads out of the project is not read at
+            // all (see projectConfigFile()). Failing closed here means: the error makes every
+            // decision ask (deny in headless and dontAsk runs), and the other layers' deny and ask
+            // rules still decide first. The file's own deny rules are unknown, but nothing they
+            // could deny is allowed without the person's answer while the error stands.
+            const auto checked = projectConfigFile(o.projectDir, QDir(o.projectDir).relativeFilePath(path));
+            if (!checked) {
+                policy.m_errors << checked.error().message;
+                continue;
+            }
+        }
         auto file = loadSettingsFile(path, layer, anchorsFor(base));
         if (!file) {
             policy.m_errors << file.error().message;
@@ -213,6 +226,8 @@ Policy Policy::load(const PolicyOptions &options)
                                         .arg(file.path, file.env.keys().join(QStringLiteral(", ")));
             if (!file.hooks.isEmpty())
                 policy.m_ignored << QStringLiteral("%1: hooks (folder not trusted)").arg(file.path);
+            if (file.enableAllProjectMcpServers.value_or(false) || !file.enabledMcpjsonServers.isEmpty())
+                policy.m_ignored << QStringLiteral("%1: MCP servers of .mcp.json (folder not trusted)").arg(file.path);
         }
     }
 

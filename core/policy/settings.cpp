@@ -333,4 +333,25 @@ Expected<SettingsFile> loadSettingsFile(const QString &path, Layer layer, const 
     return parseSettings(file.readAll(), path, layer, anchors);
 }
 
+Expected<QString> projectConfigFile(const QString &projectDir, const QString &relativePath)
+{
+    const QString path = projectDir + u'/' + relativePath;
+    // Walk down component by component, so that the message names the link that leads out
+    // (".gatehouse" itself, or the file), not only the file reached through it.
+    QString step = projectDir;
+    for (const QString &component : relativePath.split(u'/', Qt::SkipEmptyParts)) {
+        step += u'/' + component;
+        const QString real = canonicalPath(step, projectDir);
+        if (!isInside(real, projectDir))
+            return fail(QStringLiteral("%1:1:1: %2 is a link to %3; a project's configuration must live in the project, "
+                                       "so this file is not read and nothing is allowed without asking until the link "
+                                       "is removed")
+                            .arg(path, step, real));
+    }
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return fail(QStringLiteral("%1:1:1: not a regular file; a project's configuration must be a plain file").arg(path));
+    return path;
+}
+
 } // namespace gatehouse::policy

@@ -69,6 +69,17 @@ struct SettingsFile
 /// from anchors.settingsBase).
 Expected<SettingsFile> loadSettingsFile(const QString &path, Layer layer, const AnchorFolders &anchors);
 
+/// Checks that @p relativePath (".gatehouse/settings.json", ".mcp.json"...) below @p projectDir
+/// (canonical) can be read as part of the project's own configuration, and returns its absolute
+/// path. The rule, one for every reader of these files (Policy::load, trust::readGrants): the
+/// file must really live in the project. A symbolic link (the folder .gatehouse or the file
+/// itself) is followed while it stays inside the project, where its target is as much the
+/// repository's as any other file; one that leads outside is an error naming the link and where
+/// it leads, and the file is not opened at all (a repository could otherwise present a file of
+/// the person's, a device or a pipe as its configuration). Something that exists but is not a
+/// regular file is an error too. A file that does not exist is fine (nothing to read).
+Expected<QString> projectConfigFile(const QString &projectDir, const QString &relativePath);
+
 /// The same, from text already in memory (for tests and the fuzzer); @p path names it in messages.
 Expected<SettingsFile> parseSettings(const QByteArray &json, const QString &path, Layer layer,
                                      const AnchorFolders &anchors);

@@ -31,7 +31,12 @@ QString compact(const QJsonValue &value)
 
 void readMcpServers(const QString &projectDir, QStringList &items, QStringList &canonical, QStringList &errors)
 {
-    const QString path = projectDir + QStringLiteral("/.mcp.json");
+    const auto checked = policy::projectConfigFile(projectDir, QStringLiteral(".mcp.json"));
+    if (!checked) {
+        errors << checked.error().message;
+        return;
+    }
+    const QString path = *checked;
     QFile file(path);
     if (!file.exists())
         return;
@@ -75,8 +80,14 @@ Grants readGrants(const QString &projectDir)
     const policy::AnchorFolders anchors{folder, folder, QDir::homePath()};
     for (const auto &[name, layer] : {std::pair{QStringLiteral("settings.json"), policy::Layer::Project},
                                       std::pair{QStringLiteral("settings.local.json"), policy::Layer::Local}}) {
-        const QString path = folder + QStringLiteral("/.gatehouse/") + name;
-        auto file = policy::loadSettingsFile(path, layer, anchors);
+        // A file reached through a link that leads out of the folder is an error, so the folder
+        // cannot be trusted while it is there (Policy::load refuses it the same way).
+        const auto path = policy::projectConfigFile(folder, QStringLiteral(".gatehouse/") + name);
+        if (!path) {
+            grants.errors << path.error().message;
+            continue;
+        }
+        auto file = policy::loadSettingsFile(*path, layer, anchors);
         if (!file) {
             grants.errors << file.error().message;
             continue;

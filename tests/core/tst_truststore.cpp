@@ -10,6 +10,7 @@
 #include <QTest>
 
 using namespace gatehouse::trust;
+using namespace Qt::StringLiterals;
 namespace test = gatehouse::test;
 
 class TestTrustStore final : public QObject
@@ -59,6 +60,65 @@ private Q_SLOTS:
         test::writeFile(dir.filePath(QStringLiteral(".mcp.json")), "nope");
         const Grants grants = readGrants(dir.path());
         QCOMPARE(grants.errors.size(), 2);
+    }
+
+    // A project's configuration reached through a link that leads out of the project is an error
+    // naming the link: the folder cannot be trusted, and the outside file is not read.
+    void linkLeadingOutIsAnError_data()
+    {
+        QTest::addColumn<QString>("link");   // what is made a link, in the project
+        QTest::addColumn<QString>("target"); // where it points, in the outside folder
+        QTest::addColumn<QString>("file");   // the configuration file it carries
+        QTest::addColumn<int>("errors");     // one per configuration file reached through it
+        QTest::newRow("the .gatehouse folder") << u".gatehouse"_s << u"conf"_s << u"conf/settings.json"_s << 2;
+        QTest::newRow("settings.json") << u".gatehouse/settings.json"_s << u"s.json"_s << u"s.json"_s << 1;
+        QTest::newRow("settings.local.json") << u".gatehouse/settings.local.json"_s << u"s.json"_s << u"s.json"_s << 1;
+        QTest::newRow(".mcp.json") << u".mcp.json"_s << u"m.json"_s << u"m.json"_s << 1;
+        QTest::newRow("a dangling link out") << u".gatehouse/settings.json"_s << u"missing.json"_s << QString() << 1;
+    }
+    void linkLeadingOutIsAnError()
+    {
+        QFETCH(QString, link);
+        QFETCH(QString, target);
+        QFETCH(QString, file);
+        QFETCH(int, errors);
+        QTemporaryDir project;
+        QTemporaryDir outside;
+        const QByteArray content = link.endsWith(u".mcp.json"_s)
+            ? R"j({"mcpServers": {"evil": {"command": "evil"}}})j"
+            : R"j({"permissions": {"allow": ["Bash(evil)"]}})j";
+        if (!file.isEmpty())
+            test::writeFile(outside.filePath(file), content);
+        QVERIFY(QDir().mkpath(project.filePath(u".gatehouse"_s)) || link == u".gatehouse"_s);
+        if (link == u".gatehouse"_s)
+            QVERIFY(QDir(project.path()).rmdir(u".gatehouse"_s));
+        QVERIFY(QFile::link(outside.filePath(target), project.filePath(link)));
+
+        const Grants grants = readGrants(project.path());
+        QCOMPARE(grants.errors.size(), errors);
+        const QString linkPath = QDir(project.path()).canonicalPath() + u'/' + link;
+        for (const QString &error : grants.errors) {
+            QVERIFY2(error.contains(linkPath + u" is a link to "_s + QDir(outside.path()).canonicalPath() + u'/' + target),
+                     qPrintable(error));
+            QVERIFY2(error.contains(u"a project's configuration must live in the project"_s), qPrintable(error));
+        }
+        QVERIFY2(!grants.items.join(u'\n').contains(u"evil"_s), qPrintable(grants.items.join(u'\n')));
+    }
+
+    // Links that stay inside the project are followed: the target is the repository's own file.
+    void linkInsideTheProjectIsFollowed()
+    {
+        QTemporaryDir project;
+        test::writeFile(project.filePath(u"config/gatehouse.json"_s), R"j({"permissions": {"allow": ["Bash(make)"]}})j");
+        test::writeFile(project.filePath(u"config/mcp.json"_s), R"j({"mcpServers": {"files": {"command": "npx"}}})j");
+        QVERIFY(QDir().mkpath(project.filePath(u".gatehouse"_s)));
+        QVERIFY(QFile::link(u"../config/gatehouse.json"_s, project.filePath(u".gatehouse/settings.json"_s)));
+        QVERIFY(QFile::link(u"config/mcp.json"_s, project.filePath(u".mcp.json"_s)));
+        const Grants grants = readGrants(project.path());
+        QVERIFY2(grants.errors.isEmpty(), qPrintable(grants.errors.join(u'\n')));
+        const QString all = grants.items.join(u'\n');
+        QVERIFY(all.contains(u"allows Bash(make) without asking (.gatehouse/settings.json)"_s));
+        QVERIFY(all.contains(u"MCP server \"files\""_s));
     }
 
     void trustIsKeptWithTheHash()

@@ -161,6 +161,61 @@ private Q_SLOTS:
         QVERIFY(d.reason.contains(QStringLiteral("settings file has an error")));
     }
 
+    // A project settings file reached through a link out of the project is not read: an error
+    // naming the link, so nothing is allowed without asking (refused headless), trusted or not,
+    // while the other layers' deny rules still deny.
+    void projectSettingsLinkedOutFailClosed_data()
+    {
+        QTest::addColumn<QString>("link");
+        QTest::newRow("the .gatehouse folder") << QStringLiteral(".gatehouse");
+        QTest::newRow("settings.json") << QStringLiteral(".gatehouse/settings.json");
+        QTest::newRow("settings.local.json") << QStringLiteral(".gatehouse/settings.local.json");
+    }
+    void projectSettingsLinkedOutFailClosed()
+    {
+        QFETCH(QString, link);
+        Fixture f;
+        f.user("{\"permissions\": {\"allow\": [\"Bash(ls)\"], \"deny\": [\"Bash(curl *)\"]}}");
+        const QString outside = f.dir.path() + QStringLiteral("/elsewhere");
+        const QByteArray json = "{\"permissions\": {\"allow\": [\"Bash(make)\"], \"defaultMode\": \"bypassPermissions\"}}";
+        for (const QString &name : {QStringLiteral("settings.json"), QStringLiteral("settings.local.json")})
+            f.write(outside + QStringLiteral("/") + name, json);
+        const QString target = link == QStringLiteral(".gatehouse") ? outside : outside + QStringLiteral("/settings.json");
+        QVERIFY(QDir().mkpath(f.project() + QStringLiteral("/.gatehouse")) || link == QStringLiteral(".gatehouse"));
+        if (link == QStringLiteral(".gatehouse"))
+            QVERIFY(QDir(f.project()).rmdir(QStringLiteral(".gatehouse")));
+        QVERIFY(QFile::link(target, f.project() + QStringLiteral("/") + link));
+
+        for (const bool trusted : {false, true}) {
+            PolicyOptions options = f.options(trusted);
+            const Engine engine(Policy::load(options));
+            QVERIFY(!engine.policy().errors().isEmpty());
+            for (const QString &error : engine.policy().errors())
+                QVERIFY2(error.contains(QStringLiteral("/proj/%1 is a link to %2").arg(link, QDir(target).canonicalPath()))
+                             && error.contains(QStringLiteral("a project's configuration must live in the project")),
+                         qPrintable(error));
+            QCOMPARE(engine.policy().mode(), Mode::Default); // the outside file's mode is not read
+            QCOMPARE(bash(engine, QStringLiteral("make")).verdict, Verdict::Ask);
+            const Decision ls = bash(engine, QStringLiteral("ls")); // the user's own allow rule waits too
+            QCOMPARE(ls.verdict, Verdict::Ask);
+            QVERIFY(ls.reason.contains(QStringLiteral("settings file has an error")));
+            QCOMPARE(bash(engine, QStringLiteral("curl example.com")).verdict, Verdict::Deny);
+            options.headless = true;
+            QCOMPARE(bash(Engine(Policy::load(options)), QStringLiteral("ls")).verdict, Verdict::Deny);
+        }
+    }
+
+    void projectSettingsLinkedInsideAreFollowed()
+    {
+        Fixture f;
+        f.write(f.project() + QStringLiteral("/config/gatehouse.json"), "{\"permissions\": {\"allow\": [\"Bash(make)\"]}}");
+        QVERIFY(QDir().mkpath(f.project() + QStringLiteral("/.gatehouse")));
+        QVERIFY(QFile::link(QStringLiteral("../config/gatehouse.json"), f.project() + QStringLiteral("/.gatehouse/settings.json")));
+        const Engine engine(Policy::load(f.options(true)));
+        QVERIFY2(engine.policy().errors().isEmpty(), qPrintable(engine.policy().errors().join(u'\n')));
+        QCOMPARE(bash(engine, QStringLiteral("make")).verdict, Verdict::Allow);
+    }
+
     void denyBeatsAskBeatsAllowAcrossLayers()
     {
         Fixture f;
