@@ -693,7 +693,8 @@ Decision Engine::decideBash(const ToolCall &call) const
                 }
             }
         }
-        if (use.readsRepository && builtinOk && m_readDenyCoversWorkspace) {
+        if (use.readsRepository && builtinOk && m_readDenyCoversWorkspace
+            && !(use.readsIndexAndHeadOnly && !folders.unknown && gitDiffShowsNoDeniedFile(n, folders.candidates))) {
             builtinOk = false;
             state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
         }

@@ -7,6 +7,13 @@
 #include <QHash>
 #include <QSet>
 
+#include <memory>
+#include <mutex>
+
+namespace gatehouse::shell {
+struct NormalisedCommand;
+}
+
 namespace gatehouse::policy {
 
 /// The decision procedure of SECURITY-MODEL.md sections 2 to 4: given a tool call, allow, ask
@@ -38,6 +45,16 @@ public:
     /// is too large to look through, or holds a link to a folder (it may lead anywhere).
     /// @p lexical is the folder as written (resolved), @p canonical the folder it really is.
     bool readDenyCoversFileBelow(const QString &lexical, const QString &canonical) const;
+    /// Whether the index or HEAD's tree of the repository holding @p folder has a path that a
+    /// Read deny covers (or a submodule, whose diff shows its history): what `git diff` and
+    /// `git diff --cached` without revisions could print. True when it cannot be known (no
+    /// repository, libgit2 fails). Cached per repository, keyed on the index file and HEAD.
+    bool readDenyCoversTrackedFile(const QString &folder) const;
+    /// For a `git diff` without revisions (shell::ReadOnlyUse::readsIndexAndHeadOnly) run in
+    /// @p folders (the possible working folders): true when it runs in one folder of the
+    /// workspace, with no git global option but --no-pager, no assignment and no env option, and
+    /// readDenyCoversTrackedFile() says no. Otherwise it may reach another repository or history.
+    bool gitDiffShowsNoDeniedFile(const shell::NormalisedCommand &command, const QStringList &folders) const;
     /// The first Bash rule of @p verdict (in settings order) that matches any of @p lines
     /// (canonical command lines); a whole-tool "Bash" rule matches every line.
     const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;
@@ -81,6 +98,14 @@ private:
     QList<PathPattern> m_denyReadPatterns; ///< sandbox.filesystem.denyRead, as Read deny patterns
     /// Whether a Read deny rule could cover a file inside the project or an additional folder.
     bool m_readDenyCoversWorkspace = false;
+    /// readDenyCoversTrackedFile() per repository: the stamp it was computed for, and the answer.
+    /// Shared by copies of the engine, which have the same rules.
+    struct TrackedCache
+    {
+        std::mutex mutex;
+        QHash<QString, std::pair<QByteArray, bool>> byWorkDir;
+    };
+    std::shared_ptr<TrackedCache> m_trackedCache = std::make_shared<TrackedCache>();
 };
 
 } // namespace gatehouse::policy

@@ -68,6 +68,10 @@ struct ReadOnlyUse
     /// It can print the content of any file of the git repository, past or present (git diff,
     /// git show, git log -p, git grep...), whatever paths it is given.
     bool readsRepository = false;
+    /// With readsRepository: what it prints comes only from the working tree, the index and
+    /// HEAD's tree (git diff, git diff --cached, either with paths after "--"), never from
+    /// history; the policy may look at the paths of the index and of HEAD instead of asking.
+    bool readsIndexAndHeadOnly = false;
 };
 
 /// Whether the normalised command is a built-in read-only command whose arguments keep it

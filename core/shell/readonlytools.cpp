@@ -7,6 +7,8 @@
 #include "shell/options_p.h"
 #include "shell/readonly_p.h"
 
+#include <algorithm>
+
 namespace gatehouse::shell::detail {
 
 using namespace Qt::StringLiterals;
@@ -163,6 +165,21 @@ ReadOnlyUse gitConfigReadOnly(const QList<Word> &rest)
     return notReadOnly(u"git config that changes the configuration"_s, files);
 }
 
+// git diff with no revision: the working tree against the index, or (--cached, --staged) the
+// index against HEAD. Operands are paths only when they follow "--" (without it, git takes a
+// word for a revision when it can). --merge-base names a commit; --no-index is read like cat.
+bool diffWithoutRevisions(const QList<Word> &rest, const ParsedArgs &parsed)
+{
+    if (parsed.has(u"merge-base") || parsed.has(u"no-index"))
+        return false;
+    for (const ParsedOption &option : parsed.options)
+        if (option.hasValue && option.value.text == u"--"_s)
+            return false; // "-S --": the "--" is a value, so what follows may be a revision
+    const auto separator = std::find_if(rest.begin(), rest.end(), [](const Word &word) { return word.text == u"--"_s; });
+    const qsizetype afterSeparator = separator == rest.end() ? 0 : std::distance(separator, rest.end()) - 1;
+    return parsed.operands.size() == afterSeparator;
+}
+
 } // namespace
 
 ReadOnlyUse gitReadOnly(const QList<Word> &args)
@@ -209,6 +226,9 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
         const bool namesOnly = !patch && hasOption(rest, {u"--stat", u"--name-only", u"--name-status", u"--shortstat", u"--numstat",
                                                           u"--summary", u"--quiet", u"--exit-code"});
         use.readsRepository = (contentCommands.contains(sub) && !namesOnly) || (sub == u"log"_s && patch);
+        // git log -p, git show and git diff REV read history, which may hold a secret file
+        // removed since: only the working tree, the index and HEAD can be looked through.
+        use.readsIndexAndHeadOnly = use.readsRepository && sub == u"diff"_s && diffWithoutRevisions(rest, parsed);
         return use;
     }
     if (sub == u"branch"_s) {

@@ -1,48 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "vcs/repository.h"
 
+#include "vcs/libgit2_p.h"
+
 #include <QDir>
 
 #include <git2.h>
 #include <git2/sys/errors.h>
 
-#include <memory>
-
 namespace gatehouse::vcs {
 namespace {
 
-// libgit2 keeps global state; one initialisation for the life of the program.
-struct LibGit2
-{
-    LibGit2() { git_libgit2_init(); }
-    ~LibGit2() { git_libgit2_shutdown(); }
-    LibGit2(const LibGit2 &) = delete;
-    LibGit2 &operator=(const LibGit2 &) = delete;
-};
-
-void ensureLibGit2()
-{
-    static LibGit2 instance;
-}
-
-template<auto FreeFunction>
-struct Deleter
-{
-    template<typename T>
-    void operator()(T *handle) const { FreeFunction(handle); }
-};
-
-using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository_free>>;
-using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>;
-using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
-using BufferPtr = std::unique_ptr<git_buf, Deleter<git_buf_dispose>>;
-
-Error lastError(const QString &what)
-{
-    const git_error *e = git_error_last();
-    const QString detail = (e && e->message) ? QString::fromUtf8(e->message) : QStringLiteral("unknown error");
-    return Error{what + QStringLiteral(": ") + detail};
-}
+using namespace detail;
 
 QString shortId(const git_oid *oid)
 {

@@ -138,18 +138,30 @@ private Q_SLOTS:
         QCOMPARE(readAll(fixture.fileOf(layer)), broken);
     }
 
+    // A link out of the project is already an error of the policy (nothing is offered); one
+    // that stays inside is read, but never written through.
+    void aLinkedProjectFileIsRefused_data()
+    {
+        QTest::addColumn<bool>("outside");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("a link out of the project") << true << QStringLiteral("a project's configuration must live in the project");
+        QTest::newRow("a link inside the project") << false << QStringLiteral("symbolic link");
+    }
     void aLinkedProjectFileIsRefused()
     {
+        QFETCH(bool, outside);
+        QFETCH(QString, why);
         Fixture fixture;
-        test::writeFile(fixture.fileOf(Layer::User), "{}\n");
+        const QString target = outside ? fixture.fileOf(Layer::User) : fixture.project() + QStringLiteral("/config/gatehouse.json");
+        test::writeFile(target, "{}\n");
         QDir().mkpath(fixture.project() + QStringLiteral("/.gatehouse"));
-        QVERIFY(QFile::link(fixture.fileOf(Layer::User), fixture.fileOf(Layer::Local)));
+        QVERIFY(QFile::link(target, fixture.fileOf(Layer::Local)));
         ApprovalBroker broker(fixture.options());
         const Submitted s = submit(broker, bash(QStringLiteral("npm test")));
         const auto outcome = broker.answer(s.id, answerOf(Kind::AllowAlways, Layer::Local));
         QVERIFY(!outcome.has_value());
-        QVERIFY2(outcome.error().message.contains(QStringLiteral("symbolic link")), qPrintable(outcome.error().message));
-        QCOMPARE(readAll(fixture.fileOf(Layer::User)), QByteArray("{}\n"));
+        QVERIFY2(outcome.error().message.contains(why), qPrintable(outcome.error().message));
+        QCOMPARE(readAll(target), QByteArray("{}\n"));
     }
 
     void alwaysRenewsTheTrustOfATrustedFolder_data()
