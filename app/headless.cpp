@@ -2,6 +2,7 @@
 #include "headless.h"
 
 #include "headlessoutput.h"
+#include "policyoptions.h"
 
 #include "agent/agentsession.h"
 #include "agent/clients/modelconfig.h"
@@ -19,9 +20,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QEventLoop>
-#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSocketNotifier>
 
@@ -84,14 +83,6 @@ int runHeadless(const QStringList &arguments)
     parser.addHelpOption();
     const QCommandLineOption print({QStringLiteral("p"), QStringLiteral("print")}, QStringLiteral("The prompt."),
                                    QStringLiteral("prompt"));
-    const QCommandLineOption project(QStringLiteral("project"), QStringLiteral("The project folder (default: the current folder)."),
-                                     QStringLiteral("dir"));
-    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("The permission mode."), QStringLiteral("mode"));
-    const QCommandLineOption allow(QStringLiteral("allow"), QStringLiteral("An allow rule for this run (repeatable)."), QStringLiteral("rule"));
-    const QCommandLineOption ask(QStringLiteral("ask"), QStringLiteral("An ask rule (here: deny) for this run (repeatable)."), QStringLiteral("rule"));
-    const QCommandLineOption deny(QStringLiteral("deny"), QStringLiteral("A deny rule for this run (repeatable)."), QStringLiteral("rule"));
-    const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("A settings file of the command-line layer (repeatable)."),
-                                      QStringLiteral("file"));
     const QCommandLineOption format(QStringLiteral("output-format"), QStringLiteral("text, json or stream-json."), QStringLiteral("format"),
                                     QStringLiteral("text"));
     const QCommandLineOption maxTurns(QStringLiteral("max-turns"), QStringLiteral("Stop after this many model turns (default 30)."),
@@ -100,7 +91,10 @@ int runHeadless(const QStringList &arguments)
     const QCommandLineOption replay(QStringLiteral("replay"), QStringLiteral("Play a scripted conversation from FILE instead of a model."),
                                     QStringLiteral("file"));
     const QCommandLineOption resume(QStringLiteral("resume"), QStringLiteral("Continue the session with this id."), QStringLiteral("id"));
-    parser.addOptions({print, project, mode, allow, ask, deny, settings, format, maxTurns, model, replay, resume});
+    // The policy options of check and rules, but not --assume-trusted: a headless run needs real trust.
+    const PolicyCommandLine common(false);
+    common.addTo(parser);
+    parser.addOptions({print, format, maxTurns, model, replay, resume});
     if (!parser.parse(QStringList{QStringLiteral("gatehouse")} + arguments)) {
         printError(parser.errorText());
         return 2;
@@ -130,45 +124,29 @@ int runHeadless(const QStringList &arguments)
         return 2;
     }
 
-    // Trust first: an untrusted folder is refused before anything of its configuration applies.
-    const QString folder = parser.isSet(project) ? parser.value(project) : QDir::currentPath();
-    if (!QFileInfo(folder).isDir()) {
-        printError(QStringLiteral("the project folder %1 does not exist").arg(folder));
+    auto read = common.read(parser);
+    if (!read) {
+        printError(read.error().message);
         return 2;
     }
-    const QString projectDir = QFileInfo(folder).canonicalFilePath();
-    const trust::Grants grants = trust::readGrants(projectDir);
-    const trust::TrustStore trustStore(paths::configDir());
-    if (!grants.errors.isEmpty() || !trustStore.isTrusted(projectDir, grants.hash)) {
+    // Trust first: an untrusted folder is refused before anything of its configuration applies.
+    const QString projectDir = read->projectDir;
+    if (!read->projectTrusted) {
+        const trust::Grants grants = trust::readGrants(projectDir);
+        const bool trustedBefore = trust::TrustStore(paths::configDir()).find(projectDir).has_value();
         printError(QStringLiteral("%1 is not trusted, so a headless run does not start there (nothing from its "
                                   "configuration was applied). Review what it grants and trust it with `gatehouse trust %1`%2.")
-                       .arg(projectDir,
-                            trustStore.find(projectDir) ? QStringLiteral(" (its configuration changed since it was trusted)")
-                                                        : QString()));
+                       .arg(projectDir, trustedBefore ? QStringLiteral(" (its configuration changed since it was trusted)")
+                                                      : QString()));
         for (const QString &error : grants.errors)
             printError(QStringLiteral("error: %1").arg(error));
         return 2;
     }
 
     agent::SessionSetup setup;
+    setup.policy = *read;
     policy::PolicyOptions &options = setup.policy;
-    options.projectDir = projectDir;
-    options.homeDir = QDir::homePath();
-    options.userConfigDir = paths::configDir();
-    options.managedDir = paths::managedDir();
-    options.projectTrusted = true;
     options.headless = true;
-    options.cliSettingsFiles = parser.values(settings);
-    options.cliAllow = parser.values(allow);
-    options.cliAsk = parser.values(ask);
-    options.cliDeny = parser.values(deny);
-    if (parser.isSet(mode)) {
-        options.cliMode = policy::modeFromName(parser.value(mode));
-        if (!options.cliMode) {
-            printError(QStringLiteral("unknown mode \"%1\"").arg(parser.value(mode)));
-            return 2;
-        }
-    }
     if (policy::Policy::load(options).sandboxAutoAllow())
         options.sandboxAvailable = sandbox::BwrapRunner::selfTest().ok;
     const policy::Policy policy = policy::Policy::load(options);

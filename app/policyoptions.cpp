@@ -11,7 +11,9 @@ namespace gatehouse::app {
 
 void PolicyCommandLine::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({m_project, m_settings, m_allow, m_ask, m_deny, m_mode, m_assumeTrusted});
+    parser.addOptions({m_project, m_settings, m_allow, m_ask, m_deny, m_mode});
+    if (m_offerAssumeTrusted)
+        parser.addOption(m_assumeTrusted);
 }
 
 Expected<policy::PolicyOptions> PolicyCommandLine::read(const QCommandLineParser &parser) const
@@ -35,7 +37,7 @@ Expected<policy::PolicyOptions> PolicyCommandLine::read(const QCommandLineParser
                             .arg(parser.value(m_mode)));
         options.cliMode = mode;
     }
-    if (parser.isSet(m_assumeTrusted)) {
+    if (m_offerAssumeTrusted && parser.isSet(m_assumeTrusted)) {
         options.projectTrusted = true;
     } else {
         const trust::Grants grants = trust::readGrants(options.projectDir);

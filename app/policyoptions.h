@@ -13,6 +13,12 @@ namespace gatehouse::app {
 class PolicyCommandLine
 {
 public:
+    /// @p offerAssumeTrusted: whether --assume-trusted exists (not for headless runs, which
+    /// refuse untrusted folders).
+    explicit PolicyCommandLine(bool offerAssumeTrusted = true)
+        : m_offerAssumeTrusted(offerAssumeTrusted)
+    {
+    }
     void addTo(QCommandLineParser &parser) const;
     /// Fills the options from a processed parser, deciding trust from the trust store unless
     /// --assume-trusted. Returns an error message for bad values.
@@ -31,6 +37,7 @@ private:
                               QStringLiteral("mode")};
     QCommandLineOption m_assumeTrusted{QStringLiteral("assume-trusted"),
                                        QStringLiteral("Treat the project folder as trusted (its own allow rules apply).")};
+    bool m_offerAssumeTrusted = true;
 };
 
 } // namespace gatehouse::app
