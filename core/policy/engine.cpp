@@ -128,7 +128,7 @@ const RuleEntry *Engine::matchCommandRule(Verdict verdict, const QStringList &li
         for (const RuleEntry *entry : index.anyFirstWord)
             consider(entry, line);
         const qsizetype space = line.indexOf(u' ');
-        const auto it = index.byFirstWord.constFind(space < 0 ? line : line.left(space));
+        const auto it = index.byFirstWord.constFind(space < 0 ? QStringView(line) : QStringView(line).left(space));
         if (it != index.byFirstWord.constEnd())
             for (const RuleEntry *entry : *it)
                 consider(entry, line);
@@ -194,7 +194,7 @@ const RuleEntry *Engine::matchPathRule(Verdict verdict, const QString &tool, con
         qsizetype end = path.size();
         while (end > 0) {
             if (index.folderLengths.contains(end)) {
-                const auto it = index.byFolder.constFind(end == path.size() ? path : path.left(end));
+                const auto it = index.byFolder.constFind(QStringView(path).left(end));
                 if (it != index.byFolder.constEnd())
                     for (const RuleEntry *entry : *it)
                         candidates.append(entry);

@@ -157,7 +157,7 @@ PathPattern PathPattern::compile(const QString &specifier, const AnchorFolders &
     return pattern;
 }
 
-bool PathPattern::matchFrom(const QStringList &path, qsizetype pi, qsizetype si, bool pathIsDir) const
+bool PathPattern::matchFrom(const QList<QStringView> &path, qsizetype pi, qsizetype si, bool pathIsDir) const
 {
     // The pattern matches path[0..k) for some k: a match of a folder covers what is inside it.
     while (true) {
@@ -197,15 +197,18 @@ bool PathPattern::matches(const QString &absolutePath) const
 {
     if (!isValid() || !isInside(absolutePath, m_anchor))
         return false;
+    // The part below the anchor, without copying it ("" for the anchor itself).
+    const QStringView rel = absolutePath.size() == m_anchor.size()
+                                ? QStringView()
+                                : QStringView(absolutePath).mid(m_anchor == QStringLiteral("/") ? 1 : m_anchor.size() + 1);
     if (!m_literalPrefix.isEmpty()) {
-        const QStringView rel = QStringView(absolutePath).mid(m_anchor == QStringLiteral("/") ? 1 : m_anchor.size() + 1);
         if (!rel.startsWith(m_literalPrefix)
             || (rel.size() > m_literalPrefix.size() && rel.at(m_literalPrefix.size()) != u'/'))
             return false;
     }
-    const QStringList path = relativeTo(absolutePath, m_anchor).split(u'/', Qt::SkipEmptyParts);
     if (m_segments.isEmpty())
         return true; // "~" or "//": everything below the anchor
+    const QList<QStringView> path = rel.split(u'/', Qt::SkipEmptyParts);
     const bool pathIsDir = m_directoryOnly && QFileInfo(absolutePath).isDir();
     if (m_floating) {
         for (qsizetype i = 0; i < path.size(); ++i)

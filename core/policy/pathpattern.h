@@ -41,7 +41,7 @@ public:
     QString fixedFolder() const;
 
 private:
-    bool matchFrom(const QStringList &path, qsizetype pi, qsizetype si, bool pathIsDir) const;
+    bool matchFrom(const QList<QStringView> &path, qsizetype pi, qsizetype si, bool pathIsDir) const;
 
     QString m_anchor;
     QStringList m_segments;

@@ -221,6 +221,12 @@ Expected<CommandPattern> CommandPattern::compile(const QString &specifier)
             pattern.m_literalPrefix += u' ';
         pattern.m_literalPrefix += word;
     }
+    // What every matching line starts with: the text before the first wildcard, less the space
+    // of a final " *", which also matches the prefix alone.
+    const qsizetype firstWildcard = pattern.m_pattern.indexOf(wildcardMarker);
+    pattern.m_fixedStart = firstWildcard < 0 ? pattern.m_pattern : pattern.m_pattern.left(firstWildcard);
+    if (firstWildcard >= 0 && firstWildcard == pattern.m_pattern.size() - 1 && pattern.m_fixedStart.endsWith(u' '))
+        pattern.m_fixedStart.chop(1);
     return pattern;
 }
 
@@ -228,6 +234,8 @@ bool CommandPattern::matches(const QString &canonicalCommand) const
 {
     if (m_everything)
         return true;
+    if (!canonicalCommand.startsWith(m_fixedStart))
+        return false; // most rules name another program: no need to walk the pattern
     if (wildcardMatch(m_pattern, canonicalCommand))
         return true;
     // "prefix *" also matches the prefix alone.

@@ -37,6 +37,7 @@ public:
 private:
     QString m_pattern; // canonical text with wildcardMarker for each unquoted '*'
     QString m_literalPrefix;
+    QString m_fixedStart; // what every line it matches starts with
     bool m_everything = false;
 };
 

@@ -65,7 +65,8 @@ void stripWrappers(NormalisedCommand &n, QList<Word> &words, bool stripPrivilege
             return;
         }
         const QString name = programName(words.first().text);
-        words.first().text = name;
+        if (name.size() != words.first().text.size())
+            words.first().text = name; // only then: writing detaches (copies) the shared list
         if (name == u"command"_s) {
             if (words.size() > 1 && (words[1].text == u"-v"_s || words[1].text == u"-V"_s))
                 return; // a lookup: "command -v x" only prints where x is

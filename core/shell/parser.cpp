@@ -8,6 +8,7 @@
 #include <QStringView>
 
 #include <algorithm>
+#include <utility>
 
 namespace gatehouse::shell {
 
@@ -710,7 +711,7 @@ void Parser::parseSimpleCommand(const Scope &scope)
     if (command.words.isEmpty() && command.assignments.isEmpty() && command.redirections.isEmpty())
         fail(u"a command is missing before \"%1\""_s.arg(peekToken()));
     command.length = int(m_pos - command.offset);
-    m_result.commands << command;
+    m_result.commands.append(std::move(command));
     queueHereDocuments(m_result.commands.size() - 1);
 }
 

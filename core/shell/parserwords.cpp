@@ -3,6 +3,8 @@
 // parses, assignments, redirections and here-documents (parser.cpp has lists and commands).
 #include "shell/parser_p.h"
 
+#include <utility>
+
 namespace gatehouse::shell::detail {
 
 Word Parser::readWord(const Scope &scope, bool pattern, bool assignmentValue)
@@ -76,8 +78,10 @@ Word Parser::readWord(const Scope &scope, bool pattern, bool assignmentValue)
     }
     if (m_pos == start)
         fail(u"a word is missing"_s);
-    word.raw = m_text.mid(start, m_pos - start);
-    word.text = text;
+    // Most words are written as they are meant ("git", "src/main.cpp"): then raw shares text.
+    const QStringView raw = QStringView(m_text).mid(start, m_pos - start);
+    word.text = std::move(text);
+    word.raw = raw == word.text ? word.text : raw.toString();
     leave();
     return word;
 }

@@ -274,7 +274,7 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
         return jqReadOnly(args);
     if (name == u"git"_s)
         return gitReadOnly(args);
-    return notReadOnly(u"%1 is not a read-only command that Gatehouse knows"_s.arg(name));
+    return notReadOnly(name + u" is not a read-only command that Gatehouse knows"_s);
 }
 
 } // namespace
