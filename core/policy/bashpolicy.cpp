@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Deciding a Bash command: SECURITY-MODEL.md section 4, steps 1 to 7, and contained commands.
 #include "policy/bashlines.h"
+#include "policy/bashsupport_p.h"
 #include "policy/engine.h"
 #include "policy/paths.h"
 
@@ -8,14 +9,15 @@
 #include "shell/describe.h"
 #include "shell/syntax.h"
 
-#include <QDir>
 #include <QFileInfo>
-#include <QSet>
 #include <QVarLengthArray>
 
 #include <optional>
 
 namespace gatehouse::policy {
+
+using namespace detail; // bashsupport_p.h
+
 namespace {
 
 using namespace Qt::StringLiterals;
@@ -26,197 +28,6 @@ using shell::Word;
 using shell::WordFeature;
 
 constexpr qsizetype maxCommandLength = 10000;
-constexpr int maxInnerDepth = 3;
-
-QString canonicalLine(const QList<Word> &words)
-{
-    QString line;
-    line.reserve(64);
-    for (const Word &word : words) {
-        if (!line.isEmpty())
-            line += u' ';
-        // A word whose value is decided at run time (or expands to file names) keeps its source
-        // text, so that it never equals a static word a rule names.
-        line += (word.isStatic() && !word.has(WordFeature::Glob)) ? quoteWord(word.text) : word.raw;
-    }
-    return line;
-}
-
-// The command lines hidden in strings that a shell or eval will run ("sh -c 'rm -rf x'"), so
-// that deny and ask rules see them too.
-void addInnerLines(const NormalisedCommand &n, int depth, QList<QStringList> &out)
-{
-    if (depth > maxInnerDepth || n.words.isEmpty())
-        return;
-    QString code;
-    const QString name = n.name();
-    if (name == u"eval"_s) {
-        QStringList parts;
-        for (const Word &word : n.words.mid(1))
-            parts << word.text;
-        code = parts.join(u' ');
-    } else if (shell::isShellOrInterpreter(name)) {
-        for (qsizetype i = 1; i + 1 < n.words.size(); ++i) {
-            const QString option = n.words[i].text;
-            if (option.startsWith(u'-') && !option.startsWith(u"--"_s) && option.contains(u'c')) {
-                code = n.words[i + 1].text;
-                break;
-            }
-        }
-    }
-    // env -S 'cmd args' [more args]: the string is split into words that come before the rest.
-    for (qsizetype i = 0; code.isEmpty() && i < n.envOptions.size(); ++i) {
-        const QString &option = n.envOptions[i];
-        QString split;
-        if ((option == u"-S"_s || option == u"--split-string"_s) && i + 1 < n.envOptions.size())
-            split = n.envOptions[i + 1];
-        else if (option.startsWith(u"--split-string="_s))
-            split = option.mid(15);
-        else if (option.startsWith(u"-S"_s))
-            split = option.mid(2);
-        if (split.isEmpty())
-            continue;
-        code = split;
-        if (name != u"env"_s)
-            code += u' ' + canonicalLine(n.words);
-    }
-    if (code.isEmpty())
-        return;
-    const shell::ParseResult inner = shell::parse(code);
-    for (const SimpleCommand &command : inner.commands) {
-        const NormalisedCommand normalised = shell::normalise(command);
-        QStringList lines{canonicalLine(normalised.words)};
-        for (const QList<Word> &form : normalised.denyForms)
-            lines << canonicalLine(form);
-        out << lines;
-        addInnerLines(normalised, depth + 1, out);
-    }
-}
-
-// Where relative paths of the next command resolve. Several candidates when a cd happened in a
-// subshell, pipeline or background job (it may or may not apply); none known after "cd -" or
-// a cd to a folder decided at run time.
-struct WorkingFolders
-{
-    QStringList candidates;
-    bool unknown = false;
-    bool leftWorkspace = false; ///< a cd went out of the writable folders
-};
-
-// The possible absolute paths of @p word (empty list: cannot be known before running).
-QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, const QString &home, const QString &project)
-{
-    QString text = word.text;
-    const std::uint32_t allowed = static_cast<std::uint32_t>(WordFeature::Quoted)
-                                  | static_cast<std::uint32_t>(WordFeature::AnsiCQuote)
-                                  | static_cast<std::uint32_t>(WordFeature::LocaleQuote)
-                                  | static_cast<std::uint32_t>(WordFeature::Tilde);
-    if (word.features & ~allowed) {
-        // $HOME and ${HOME} at the start are known; anything else is not.
-        if (word.has(WordFeature::ParameterExpansion) && !(word.features & ~(allowed | static_cast<std::uint32_t>(WordFeature::ParameterExpansion)))) {
-            for (const QString &prefix : {u"$HOME"_s, u"${HOME}"_s}) {
-                if (word.raw.startsWith(prefix) && !word.raw.mid(prefix.size()).contains(u'$')) {
-                    QString rest = word.raw.mid(prefix.size());
-                    rest.remove(u'"');
-                    rest.remove(u'\'');
-                    text = home + rest;
-                    return {resolvePath(text, u"/"_s, home)};
-                }
-            }
-        }
-        return {};
-    }
-    if (word.has(WordFeature::Tilde) && !(text == u"~"_s || text.startsWith(u"~/"_s)))
-        return {}; // ~user
-    if (text.isEmpty())
-        return {};
-    if (text.startsWith(u'/') || text.startsWith(u'~'))
-        return {resolvePath(text, u"/"_s, home)};
-    if (folders.unknown)
-        return {};
-    QList<ResolvedPath> paths;
-    for (const QString &folder : folders.candidates)
-        paths << resolvePath(text, folder, home, project);
-    return paths;
-}
-
-// The folder part of a glob word before its first wildcard component ("src/*.ts" -> "src").
-QString globFolder(const Word &word)
-{
-    const QStringList parts = word.text.split(u'/');
-    QStringList fixed;
-    for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
-        if (parts[i].contains(u'*') || parts[i].contains(u'?') || parts[i].contains(u'['))
-            break;
-        fixed << parts[i];
-    }
-    if (word.text.startsWith(u'/'))
-        return fixed.isEmpty() ? u"/"_s : fixed.join(u'/');
-    return fixed.isEmpty() ? u"."_s : fixed.join(u'/');
-}
-
-// The files a glob whose wildcards are all in its last component names now, as bash would
-// expand it (a leading dot must be matched explicitly). std::nullopt when wildcards sit in
-// folder components, which this does not expand.
-std::optional<QStringList> expandLastComponent(const QString &folder, const QString &pattern)
-{
-    if (pattern.contains(u'/'))
-        return std::nullopt;
-    QStringList matches;
-    const QDir dir(folder);
-    const QStringList entries = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        if (entry.startsWith(u'.') && !pattern.startsWith(u'.'))
-            continue;
-        if (globMatchSegment(pattern, entry))
-            matches << dir.filePath(entry);
-    }
-    return matches;
-}
-
-bool isDeviceSink(const QString &path)
-{
-    return path == u"/dev/null"_s || path == u"/dev/stdout"_s || path == u"/dev/stderr"_s || path == u"/dev/tty"_s
-           || path.startsWith(u"/dev/fd/"_s);
-}
-
-// Devices that reading gives nothing of anyone's: no data, random bytes, or the command's own input.
-bool isHarmlessInput(const QString &path)
-{
-    return path == u"/dev/null"_s || path == u"/dev/zero"_s || path == u"/dev/urandom"_s || path == u"/dev/random"_s
-           || path == u"/dev/stdin"_s || path == u"/dev/tty"_s || path.startsWith(u"/dev/fd/"_s);
-}
-
-// bash opens a connection for /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT itself.
-bool isNetworkPath(const QString &path)
-{
-    return path.startsWith(u"/dev/tcp/"_s) || path.startsWith(u"/dev/udp/"_s);
-}
-
-// Whether git started in @p folder (canonical) may work on a repository other than the
-// project's own: @p folder is outside the project, or it or a folder between it and the project
-// holds a .git of its own or is laid out like a bare repository (HEAD with objects, refs or
-// config). A project can commit such a folder, whose config (core.fsmonitor, core.pager...)
-// makes git run programs.
-bool mayFindOtherRepository(const QString &folder, const QString &project)
-{
-    if (!isInside(folder, project))
-        return true;
-    for (QString current = folder; current.size() > project.size(); current = current.left(current.lastIndexOf(u'/'))) {
-        if (QFileInfo::exists(current + u"/.git"_s))
-            return true;
-        if (QFileInfo::exists(current + u"/HEAD"_s)
-            && (QFileInfo::exists(current + u"/objects"_s) || QFileInfo::exists(current + u"/refs"_s)
-                || QFileInfo::exists(current + u"/config"_s)))
-            return true;
-    }
-    return false;
-}
-
-bool isOutput(const QString &op)
-{
-    return op == u">"_s || op == u">>"_s || op == u">|"_s || op == u"&>"_s || op == u"&>>"_s || op == u"<>"_s || op == u">&"_s;
-}
 
 struct CommandState
 {
@@ -351,7 +162,7 @@ Decision Engine::decideBash(const ToolCall &call) const
     }
     for (const QStringList &lines : std::as_const(allLines))
         if (const RuleEntry *deny = matchCommandRule(Verdict::Deny, lines))
-            return finishWith(Verdict::Deny, Source::Default, u"denied by %1"_s.arg(deny->rule.text), deny);
+            return finishWith(Verdict::Deny, Source::Default, u"denied by "_s + deny->rule.text, deny);
 
     // ---- folders, files and redirections (steps 4 to 6)
     QStringList writable = m_policy.workspaceFolders();
@@ -713,11 +524,11 @@ Decision Engine::decideBash(const ToolCall &call) const
 
     if (readDeny)
         return finishWith(Verdict::Deny, Source::Default,
-                          u"it reads or writes %1, which %2 denies"_s.arg(readDenyPath, readDeny->rule.text), readDeny);
+                          u"it reads or writes "_s + readDenyPath + u", which "_s + readDeny->rule.text + u" denies"_s, readDeny);
 
     for (const QStringList &lines : std::as_const(allLines))
         if (const RuleEntry *ask = matchCommandRule(Verdict::Ask, lines))
-            return finishWith(Verdict::Ask, Source::Default, u"asks because of %1"_s.arg(ask->rule.text), ask);
+            return finishWith(Verdict::Ask, Source::Default, u"asks because of "_s + ask->rule.text, ask);
 
     // Substitutions whose inner command is not itself allowed (step 5).
     for (const CommandState &state : std::as_const(commands)) {
@@ -725,10 +536,10 @@ Decision Engine::decideBash(const ToolCall &call) const
             continue;
         if (state.source->context == shell::CommandContext::CommandSubstitution)
             risks << Risk{u"command-substitution"_s,
-                          u"a command substitution runs \"%1\", which is not allowed"_s.arg(state.line), true};
+                          u"a command substitution runs \""_s + state.line + u"\", which is not allowed"_s, true};
         else if (state.source->context == shell::CommandContext::ProcessSubstitution)
             risks << Risk{u"process-substitution"_s,
-                          u"a process substitution runs \"%1\", which is not allowed"_s.arg(state.line), true};
+                          u"a process substitution runs \""_s + state.line + u"\", which is not allowed"_s, true};
     }
 
     // What nothing answers but the person: critical removals and writes onto protected paths.
@@ -772,7 +583,7 @@ Decision Engine::decideBash(const ToolCall &call) const
     }
     if (!notAllowed) {
         if (firstRule)
-            return finishWith(Verdict::Allow, Source::Default, u"allowed by %1"_s.arg(firstRule->rule.text), firstRule);
+            return finishWith(Verdict::Allow, Source::Default, u"allowed by "_s + firstRule->rule.text, firstRule);
         return finishWith(Verdict::Allow, Source::Builtin,
                           commands.size() == 1 ? u"a read-only command"_s : u"read-only commands"_s);
     }
@@ -785,7 +596,7 @@ Decision Engine::decideBash(const ToolCall &call) const
         return contained;
     }
     return finishWith(Verdict::Ask, Source::Default,
-                      u"\"%1\" is not allowed: %2"_s.arg(notAllowed->line, notAllowed->whyNotAllowed));
+                      u"\""_s + notAllowed->line + u"\" is not allowed: "_s + notAllowed->whyNotAllowed);
 }
 
 } // namespace gatehouse::policy
