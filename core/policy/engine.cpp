@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/engine.h"
+#include "policy/sensitivepaths.h"
 
 #include "policy/paths.h"
 
@@ -70,6 +71,8 @@ Engine::Engine(Policy policy)
             break;
         }
     }
+    m_credentialStores = credentialStores(m_policy.homeDir());
+    m_gatehouseFolders = gatehouseFolders({m_policy.options().userConfigDir, m_policy.options().managedDir});
     buildPathIndex(m_deny, m_denyPaths);
     buildPathIndex(m_ask, m_askPaths);
     buildPathIndex(m_allow, m_allowPaths);
@@ -172,6 +175,26 @@ bool Engine::isProtectedPath(const QString &absolutePath) const
         if (protectedNames.contains(component.toString()))
             return true;
     return false;
+}
+
+QString Engine::sensitivePathReason(const QString &lexical, const QString &canonical) const
+{
+    const auto where = [&lexical, &canonical](const QString &folder) -> QString {
+        if (lexical == folder || canonical == folder)
+            return folder;
+        if (isInside(lexical, folder) || isInside(canonical, folder))
+            return QStringLiteral("%1 is in %2, which").arg(lexical, folder);
+        return {};
+    };
+    for (const QString &store : m_credentialStores)
+        if (const QString place = where(store); !place.isEmpty())
+            return QStringLiteral("%1 holds credentials; the file tools never read or write there without asking").arg(place);
+    for (const QString &folder : m_gatehouseFolders)
+        if (const QString place = where(folder); !place.isEmpty())
+            return QStringLiteral("%1 holds Gatehouse's own settings, trust or records (writing there changes what the "
+                                  "agent may do or erases what it did); never read or written without asking")
+                .arg(place);
+    return {};
 }
 
 const RuleEntry *Engine::matchToolRule(Verdict verdict, const QString &tool) const
@@ -373,17 +396,21 @@ Decision Engine::decideFile(const ToolCall &call) const
 
     if (const RuleEntry *deny = matchPathRule(Verdict::Deny, call.tool, path.lexical, path.canonical, write))
         return make(Verdict::Deny, Source::Default, QStringLiteral("denied by %1").arg(deny->rule.text), description, deny);
-    if (!write) {
-        for (const PathPattern &pattern : m_denyReadPatterns)
-            if (pattern.matches(path.lexical) || pattern.matches(path.canonical))
-                return make(Verdict::Deny, Source::Default,
-                            QStringLiteral("the path is in sandbox.filesystem.denyRead"), description);
-    }
+    // What no sandboxed command may read, no file tool reads or writes (a Read deny blocks writes too).
+    for (const PathPattern &pattern : m_denyReadPatterns)
+        if (pattern.matches(path.lexical) || pattern.matches(path.canonical))
+            return make(Verdict::Deny, Source::Default, QStringLiteral("the path is in sandbox.filesystem.denyRead"),
+                        description);
     if (const RuleEntry *ask = matchPathRule(Verdict::Ask, call.tool, path.lexical, path.canonical, write))
         return make(Verdict::Ask, Source::Default, QStringLiteral("asks because of %1").arg(ask->rule.text), description, ask);
 
     if (write && m_policy.mode() == Mode::Plan)
         return make(Verdict::Deny, Source::Mode, QStringLiteral("plan mode is read-only"), description);
+    if (const QString why = sensitivePathReason(path.lexical, path.canonical); !why.isEmpty()) {
+        Decision decision = make(Verdict::Ask, Source::Risk, why, description);
+        decision.risks << QStringLiteral("sensitive-path");
+        return decision;
+    }
     if (write && (isProtectedPath(path.lexical) || isProtectedPath(path.canonical))) {
         Decision decision = make(Verdict::Ask, Source::Risk,
                                  QStringLiteral("%1 is a protected path (configuration that runs code or grants "

@@ -32,6 +32,10 @@ public:
     bool inWorkspace(const QString &lexical, const QString &canonical) const;
     /// Is the path one that nothing writes without an explicit answer (section 4)?
     bool isProtectedPath(const QString &absolutePath) const;
+    /// Why the path (as written or as it really is) lies in a credential store or in Gatehouse's
+    /// own folders (sensitivepaths.h), which the file tools never read or write without an
+    /// explicit answer; empty when it does not.
+    QString sensitivePathReason(const QString &lexical, const QString &canonical) const;
 
     /// The first rule of @p verdict for tool family checks of a path read (@p write false) or
     /// write; nullptr when none matches. Deny semantics: lexical or canonical; allow: both.
@@ -96,6 +100,8 @@ private:
     QList<RuleEntry> m_ask;
     QList<RuleEntry> m_allow;
     QList<PathPattern> m_denyReadPatterns; ///< sandbox.filesystem.denyRead, as Read deny patterns
+    QStringList m_credentialStores;        ///< sensitivepaths.h
+    QStringList m_gatehouseFolders;        ///< sensitivepaths.h
     /// Whether a Read deny rule could cover a file inside the project or an additional folder.
     bool m_readDenyCoversWorkspace = false;
     /// readDenyCoversTrackedFile() per repository: the stamp it was computed for, and the answer.

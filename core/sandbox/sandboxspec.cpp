@@ -3,6 +3,7 @@
 
 #include "common/paths.h"
 #include "policy/policy.h"
+#include "policy/sensitivepaths.h"
 
 #include <QRegularExpression>
 
@@ -10,11 +11,7 @@ namespace gatehouse::sandbox {
 
 QStringList defaultDenyRead(const QString &home, const QStringList &gatehouseFolders)
 {
-    QStringList paths;
-    for (const char *relative : {".ssh", ".gnupg", ".aws", ".config/gcloud", ".kube", ".docker/config.json", ".netrc",
-                                 ".git-credentials", ".local/share/keyrings", ".password-store", ".config/gh",
-                                 ".azure", ".npmrc", ".pypirc", ".config/hub"})
-        paths << home + u'/' + QString::fromLatin1(relative);
+    QStringList paths = policy::credentialStores(home);
     paths << gatehouseFolders;
     return paths;
 }

@@ -141,6 +141,7 @@ ReadFilter::ReadFilter(
 {
     const policy::Policy &policy = ctx.engine->policy();
     m_denyMayApply = ctx.engine->readDenyMayCoverBelow(rootLexical) || ctx.engine->readDenyMayCoverBelow(rootCanonical);
+    m_rootSensitive = !ctx.engine->sensitivePathReason(rootLexical, rootCanonical).isEmpty();
     // The engine keeps its compiled denyRead patterns to itself; these are compiled the same way.
     for (const QString &path : policy.sandboxDenyRead())
         m_denyRead << policy::PathPattern::compile(
@@ -164,7 +165,10 @@ bool ReadFilter::hidden(const QString &lexical, const QString &canonical) const
     for (const policy::PathPattern &pattern : m_askRead)
         if (pattern.matches(lexical) || pattern.matches(canonical))
             return true;
-    return false;
+    // Credential stores and Gatehouse's own folders are never searched through (a Grep over
+    // home must not print ~/.ssh/id_rsa, even when a rule or mode allows the search).
+    // (A search the person allowed inside one of them, having been asked, is not hidden from.)
+    return !m_rootSensitive && !m_ctx.engine->sensitivePathReason(lexical, canonical).isEmpty();
 }
 
 bool ReadFilter::targetAllowed(const QString &canonicalTarget) const

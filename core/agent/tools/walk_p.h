@@ -52,6 +52,7 @@ private:
     QString m_tool;
     QString m_rootCanonical;
     bool m_denyMayApply = false; ///< a deny could cover something below the root
+    bool m_rootSensitive = false; ///< the root itself is a credential store or Gatehouse folder (the person was asked)
     QList<policy::PathPattern> m_denyRead;
     QList<policy::PathPattern> m_askRead;
 };

@@ -150,6 +150,35 @@ private Q_SLOTS:
         QCOMPARE(found.content, QStringLiteral("visible.txt:1:SECRET=visible\n"));
     }
 
+    void globAndGrepNeverEnterCredentialStoresOrGatehouseFolders()
+    {
+        // A broad rule allows searching home; the keys, tokens and Gatehouse's own records below
+        // it stay out of the results. Searching inside one (after an explicit answer) does not.
+        ToolFixture f({}, {}, {QStringLiteral("Read(~/**)")});
+        test::writeFile(f.home() + QStringLiteral("/notes/todo.txt"), "TOKEN=visible\n");
+        test::writeFile(f.home() + QStringLiteral("/.ssh/id_ed25519"), "TOKEN=ssh-key\n");
+        test::writeFile(f.home() + QStringLiteral("/.aws/credentials"), "TOKEN=aws\n");
+        test::writeFile(f.home() + QStringLiteral("/.netrc"), "TOKEN=netrc\n");
+        test::writeFile(f.home() + QStringLiteral("/.config/gatehouse/settings.json"), "{\"TOKEN\": 1}\n");
+        QVERIFY(QFile::link(f.home() + QStringLiteral("/.ssh"), f.home() + QStringLiteral("/notes/keys")));
+
+        const ToolResult found = grepFiles(f.ctx,
+            {{QStringLiteral("pattern"), QStringLiteral("TOKEN")}, {QStringLiteral("path"), f.home()},
+                {QStringLiteral("output_mode"), QStringLiteral("content")}});
+        QVERIFY2(!found.isError, qPrintable(found.content));
+        QCOMPARE(found.content, f.home() + QStringLiteral("/notes/todo.txt:1:TOKEN=visible\n")); // outside the project: absolute
+
+        const ToolResult listed = globFiles(f.ctx,
+            {{QStringLiteral("pattern"), QStringLiteral("**/*")}, {QStringLiteral("path"), f.home()}});
+        QVERIFY2(!listed.isError, qPrintable(listed.content));
+        QCOMPARE(listed.content, f.home() + QStringLiteral("/notes/todo.txt\n"));
+
+        const ToolResult inside = grepFiles(f.ctx,
+            {{QStringLiteral("pattern"), QStringLiteral("TOKEN")}, {QStringLiteral("path"), QString(f.home() + QStringLiteral("/.ssh"))},
+                {QStringLiteral("output_mode"), QStringLiteral("content")}});
+        QCOMPARE(inside.content, f.home() + QStringLiteral("/.ssh/id_ed25519:1:TOKEN=ssh-key\n"));
+    }
+
     void globAndGrepShowASymlinkedFileInsideTheProject()
     {
         ToolFixture f;
