@@ -2,6 +2,7 @@
 #include "approval/rulewriter.h"
 
 #include "approval/ruleproposal.h"
+#include "common/filelock.h"
 #include "policy/paths.h"
 #include "policy/settings.h"
 #include "trust/truststore.h"
@@ -84,6 +85,15 @@ Expected<SavedRules> saveAllowRules(const policy::PolicyOptions &options, Layer 
         path = resolved;
     }
 
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(folder))
+        return fail(u"cannot create the folder %1"_s.arg(folder));
+    // Held from the read to the trust renewal: another answer saved to the same file meanwhile
+    // would otherwise be overwritten, or renew the trust with a hash that no longer holds.
+    const auto lock = filelock::lockForUpdate(path);
+    if (!lock)
+        return std::unexpected(lock.error());
+
     // Trust is keyed by what the folder grants; remember whether it held before this write.
     trust::TrustStore store(options.userConfigDir);
     const bool trustedBefore = projectLayer && !options.userConfigDir.isEmpty()
@@ -117,8 +127,6 @@ Expected<SavedRules> saveAllowRules(const policy::PolicyOptions &options, Layer 
     permissions.insert(u"allow"_s, allow);
     root.insert(u"permissions"_s, permissions);
 
-    if (!QDir().mkpath(info.absolutePath()))
-        return fail(u"cannot create the folder %1"_s.arg(info.absolutePath()));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return fail(u"cannot write %1: %2"_s.arg(path, file.errorString()));

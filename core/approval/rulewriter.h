@@ -27,9 +27,12 @@ Expected<QString> settingsFileFor(const policy::PolicyOptions &options, policy::
 /// Adds @p rules to permissions.allow of @p layer's settings file, without duplicates, keeping
 /// every other key and rule. The file and its folders are made when missing (a new user file
 /// is 0600); an existing file keeps its mode. The write is atomic (QSaveFile), so a crash
-/// leaves the old file or the new one, never half of one. A file that does not parse is an
-/// error naming file:line:column and is left untouched, as is one reached through a symbolic
-/// link inside the project (the project's author would choose where the rule lands).
+/// leaves the old file or the new one, never half of one. The read, the write and the trust
+/// renewal happen under the file's lock (common/filelock.h), so answers saved at once by
+/// several processes keep every rule; when the lock cannot be taken, nothing is written. A
+/// file that does not parse is an error naming file:line:column and is left untouched, as is
+/// one reached through a symbolic link inside the project (the project's author would choose
+/// where the rule lands).
 /// Writing a project layer changes the hash its trust is kept with: when the folder was
 /// trusted before, its trust is recorded again with the new hash, so the next start does not
 /// treat it as untrusted.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trust/truststore.h"
 
+#include "common/filelock.h"
 #include "policy/paths.h"
 #include "policy/settings.h"
 
@@ -177,10 +178,24 @@ QList<TrustedFolder> TrustStore::load() const
     return folders;
 }
 
-Expected<void> TrustStore::save(const QList<TrustedFolder> &folders)
+Expected<void> TrustStore::update(const std::function<void(QList<TrustedFolder> &)> &change)
 {
     if (!QDir().mkpath(m_configDir))
         return fail(QStringLiteral("cannot create %1").arg(m_configDir));
+    // Held from before the load until after the save: a change made by another process in
+    // between would otherwise be overwritten by this one's older list.
+    const auto lock = filelock::lockForUpdate(filePath());
+    if (!lock)
+        return std::unexpected(lock.error());
+    QList<TrustedFolder> folders = load();
+    if (!m_loadError.isEmpty())
+        return fail(m_loadError);
+    change(folders);
+    return save(folders);
+}
+
+Expected<void> TrustStore::save(const QList<TrustedFolder> &folders)
+{
     QJsonObject entries;
     for (const TrustedFolder &folder : folders)
         entries.insert(folder.path, QJsonObject{{QStringLiteral("hash"), QString::fromLatin1(folder.hash)},
@@ -215,23 +230,19 @@ bool TrustStore::isTrusted(const QString &projectDir, const QByteArray &grantsHa
 
 Expected<void> TrustStore::trust(const QString &projectDir, const QByteArray &grantsHash)
 {
-    QList<TrustedFolder> folders = load();
-    if (!m_loadError.isEmpty())
-        return fail(m_loadError);
     const QString key = canonicalFolder(projectDir);
-    folders.removeIf([&key](const TrustedFolder &folder) { return folder.path == key; });
-    folders << TrustedFolder{key, grantsHash, QDateTime::currentDateTimeUtc()};
-    return save(folders);
+    return update([&](QList<TrustedFolder> &folders) {
+        folders.removeIf([&key](const TrustedFolder &folder) { return folder.path == key; });
+        folders << TrustedFolder{key, grantsHash, QDateTime::currentDateTimeUtc()};
+    });
 }
 
 Expected<void> TrustStore::revoke(const QString &projectDir)
 {
-    QList<TrustedFolder> folders = load();
-    if (!m_loadError.isEmpty())
-        return fail(m_loadError);
     const QString key = canonicalFolder(projectDir);
-    folders.removeIf([&key](const TrustedFolder &folder) { return folder.path == key; });
-    return save(folders);
+    return update([&key](QList<TrustedFolder> &folders) {
+        folders.removeIf([&key](const TrustedFolder &folder) { return folder.path == key; });
+    });
 }
 
 } // namespace gatehouse::trust

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace gatehouse::trust {
 
 /// Everything a folder's own configuration would grant once trusted (SECURITY-MODEL.md
@@ -39,7 +41,9 @@ struct TrustedFolder
 };
 
 /// The trusted folders, kept on the user's side in trust.json (written atomically, mode 0600),
-/// keyed by canonical path.
+/// keyed by canonical path. trust() and revoke() load, change and save the file under its lock
+/// (common/filelock.h), so processes changing it at once keep each other's changes; when the
+/// lock cannot be taken they fail and change nothing.
 class TrustStore
 {
 public:
@@ -60,6 +64,8 @@ public:
     QString loadError() const { return m_loadError; }
 
 private:
+    /// Loads the list, applies @p change and saves it, all under the file's lock.
+    Expected<void> update(const std::function<void(QList<TrustedFolder> &)> &change);
     Expected<void> save(const QList<TrustedFolder> &folders);
     QList<TrustedFolder> load() const;
 

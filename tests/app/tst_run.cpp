@@ -55,6 +55,11 @@ private:
     QTemporaryDir m_dir;
     QString m_project;
 
+    static QString privateConfigFile()
+    {
+        return qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/app-run-private.txt");
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -70,7 +75,9 @@ private Q_SLOTS:
         for (const char *path : {"/.gnupg/private-keys-v1.d/key", "/.local/share/keyrings/login.keyring", "/.git-credentials",
                                  "/.docker/config.json", "/.kube/config", "/.config/gcloud/credentials.db"})
             test::writeFile(QDir::homePath() + QLatin1StringView(path), "PRIVATE secret password");
-        test::writeFile(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json"), "PRIVATE");
+        // A file of its own in Gatehouse's config folder (the sandbox hides the whole folder): the
+        // harness's trust.json is shared with the tests that ctest -j runs alongside this one.
+        test::writeFile(privateConfigFile(), "PRIVATE");
     }
 
     void ordinaryWorkWorks()
@@ -155,7 +162,7 @@ private Q_SLOTS:
         QTest::newRow("docker") << QDir::homePath() + QStringLiteral("/.docker/config.json");
         QTest::newRow("kube") << QDir::homePath() + QStringLiteral("/.kube/config");
         QTest::newRow("gcloud") << QDir::homePath() + QStringLiteral("/.config/gcloud/credentials.db");
-        QTest::newRow("gatehouse config") << qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json");
+        QTest::newRow("gatehouse config") << privateConfigFile();
     }
 
     void credentialStoresAreUnreadable()

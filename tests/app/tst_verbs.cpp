@@ -11,6 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+#include <vector>
+
 namespace test = gatehouse::test;
 
 namespace {
@@ -147,6 +150,36 @@ this is not json
         QFile store(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json"));
         if (store.open(QIODevice::ReadOnly))
             QVERIFY(!store.readAll().contains(QDir(project.path()).canonicalPath().toUtf8()));
+    }
+
+    // Several `gatehouse trust DIR --yes` at once in one HOME, as `ctest -j2` runs the tests that
+    // call it: every folder is trusted afterwards (trust.json is changed under its lock).
+    void trustFromManyProcessesAtOnce()
+    {
+        QTemporaryDir root;
+        QStringList folders;
+        std::vector<std::unique_ptr<QProcess>> processes;
+        for (int i = 0; i < 8; ++i) {
+            const QString folder = QDir(root.path()).canonicalPath() + QStringLiteral("/folder-%1").arg(i);
+            QVERIFY(QDir().mkpath(folder));
+            folders << folder;
+            auto process = std::make_unique<QProcess>();
+            process->start(QStringLiteral(GATEHOUSE_BINARY),
+                           {QStringLiteral("trust"), folder, QStringLiteral("--yes")});
+            process->closeWriteChannel();
+            processes.push_back(std::move(process));
+        }
+        for (const auto &process : processes) {
+            QVERIFY(process->waitForFinished(60000));
+            QVERIFY2(process->exitCode() == 0, process->readAllStandardError().constData());
+            QVERIFY(process->readAllStandardOutput().contains("Trusted."));
+        }
+        QFile store(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/gatehouse/trust.json"));
+        QVERIFY(store.open(QIODevice::ReadOnly));
+        const QJsonObject trusted =
+            QJsonDocument::fromJson(store.readAll()).object().value(QStringLiteral("folders")).toObject();
+        for (const QString &folder : std::as_const(folders))
+            QVERIFY2(trusted.contains(folder), qPrintable(folder + QStringLiteral(" lost its trust")));
     }
 
     void settingsErrorsAreReported()
