@@ -152,7 +152,8 @@ QStringList BwrapRunner::canonicalWritableFolders(const SandboxSpec &spec)
     return writable;
 }
 
-Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command, QStringList *standIns)
+Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command,
+                                             const QStringList &standInsInUse, QStringList *standIns)
 {
     if (command.isEmpty())
         return fail(QStringLiteral("no command to run"));
@@ -184,7 +185,7 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
     // get an empty read-only folder or file in their place, so that they cannot be created. The
     // helper mounts them (see helper.cpp), as it does what may not be read.
     QStringList helperArgs;
-    const ProtectedMounts mounts = protectedMounts(writable);
+    const ProtectedMounts mounts = protectedMounts(writable, standInsInUse);
     for (const QString &path : mounts.readOnly)
         helperArgs << QStringLiteral("--ro") << path;
     for (const QString &path : mounts.missingFolders)

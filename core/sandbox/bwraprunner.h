@@ -53,10 +53,12 @@ public:
     /// The project and the other writable folders, canonical, parents before children.
     static QStringList canonicalWritableFolders(const SandboxSpec &spec);
 
-    /// The bwrap arguments that run @p command under @p spec. @p standIns, if given, receives the
-    /// missing protected paths that the sandbox will make empty stand-ins for (PlaceholderGuard).
+    /// The bwrap arguments that run @p command under @p spec. @p standInsInUse are the stand-ins
+    /// of other sandboxes (PlaceholderGuard::begin(), whose lock must be held from before this
+    /// call until the sandbox ends). @p standIns, if given, receives the missing protected paths
+    /// that the sandbox will mount empty stand-ins on (to record with PlaceholderGuard::record()).
     static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command,
-                                           QStringList *standIns = nullptr);
+                                           const QStringList &standInsInUse, QStringList *standIns = nullptr);
 
     /// Runs @p command with this process's standard input and output and returns its exit
     /// status: 124 after a timeout, 125 when the sandbox cannot be built (@p error says why).

@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace gatehouse::sandbox {
 namespace {
 
@@ -22,6 +25,30 @@ bool exists(const QString &path)
 {
     struct stat info {};
     return ::lstat(QFile::encodeName(path).constData(), &info) == 0;
+}
+
+// What a stand-in looks like on the host: an empty folder or an empty regular file (no link).
+bool isEmptyEntry(const QByteArray &path)
+{
+    struct stat info {};
+    if (::lstat(path.constData(), &info) != 0)
+        return false;
+    if (S_ISREG(info.st_mode))
+        return info.st_size == 0;
+    return S_ISDIR(info.st_mode)
+           && QDir(QFile::decodeName(path)).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+}
+
+// The lines of the record, each path once; a line still being appended (no newline yet) is not one.
+QStringList recordedPaths(const QByteArray &record)
+{
+    QList<QByteArray> lines = record.split('\n');
+    lines.removeLast(); // what follows the last newline
+    QStringList paths;
+    for (const QByteArray &line : std::as_const(lines))
+        if (!line.isEmpty() && !paths.contains(QFile::decodeName(line)))
+            paths << QFile::decodeName(line);
+    return paths;
 }
 
 bool isFolderEntry(const QString &entry)
@@ -44,11 +71,12 @@ QString gitdirOfFile(const QString &dotGit)
     return QFileInfo(QFileInfo(dotGit).absolutePath(), target).canonicalFilePath();
 }
 
-// Config and hooks of a git folder, its worktrees and its submodules (modules/, nested).
-void addGitFolder(const QString &gitDir, QStringList *readOnly)
+// Config and hooks of a git folder, its worktrees and its submodules (modules/, nested); other
+// sandboxes' stand-ins are not among them (they are missing entries).
+void addGitFolder(const QString &gitDir, const QStringList &standIns, QStringList *readOnly)
 {
     for (const char *name : {"config", "config.worktree", "hooks", "commondir"})
-        if (const QString path = gitDir + u'/' + QLatin1StringView(name); exists(path))
+        if (const QString path = gitDir + u'/' + QLatin1StringView(name); exists(path) && !standIns.contains(path))
             *readOnly << path;
     for (const char *nested : {"modules", "worktrees"}) {
         QDirIterator it(gitDir + u'/' + QLatin1StringView(nested), QDir::Dirs | QDir::NoDotAndDotDot,
@@ -59,7 +87,8 @@ void addGitFolder(const QString &gitDir, QStringList *readOnly)
                 continue;
             for (const char *name : {"config", "config.worktree", "hooks", "commondir", "gitdir"})
                 if (const QString path = folder + u'/' + QLatin1StringView(name);
-                    QFileInfo(path).fileName() == QLatin1StringView(name) && exists(path) && !readOnly->contains(path))
+                    QFileInfo(path).fileName() == QLatin1StringView(name) && exists(path) && !standIns.contains(path)
+                    && !readOnly->contains(path))
                     *readOnly << path;
         }
     }
@@ -113,41 +142,46 @@ Expected<QString> gitExcludeWithPlaceholders(const QString &folder, const QStrin
     return path;
 }
 
-ProtectedMounts protectedMounts(const QStringList &writableFolders)
+ProtectedMounts protectedMounts(const QStringList &writableFolders, const QStringList &standIns)
 {
+    // Another sandbox's stand-in is an empty entry on the host, writable there: taken for a real
+    // one, a `.git` stand-in would let this sandbox's command fill it with a repository of its
+    // own. It counts as missing instead, and gets this sandbox's read-only mount too.
+    const auto present = [&standIns](const QString &path) { return exists(path) && !standIns.contains(path); };
     ProtectedMounts mounts;
     for (const QString &folder : writableFolders) {
         const QString dotGit = folder + QStringLiteral("/.git");
+        const bool gitPresent = present(dotGit);
         QFileInfo dotGitInfo(dotGit);
-        if (dotGitInfo.isFile() || dotGitInfo.isSymLink()) {
+        if (gitPresent && (dotGitInfo.isFile() || dotGitInfo.isSymLink())) {
             // A worktree or submodule checkout: the file says where git's folder is; the file
             // itself must not be rewritten to point git elsewhere.
             mounts.readOnly << dotGit;
             if (const QString gitDir = gitdirOfFile(dotGit); !gitDir.isEmpty() && isInsideAny(gitDir, writableFolders)) {
-                addGitFolder(gitDir, &mounts.readOnly);
+                addGitFolder(gitDir, standIns, &mounts.readOnly);
                 QFile common(gitDir + QStringLiteral("/commondir"));
                 if (common.open(QIODevice::ReadOnly)) {
                     const QString commonDir =
                         QFileInfo(gitDir, QString::fromUtf8(common.readLine(4096).trimmed())).canonicalFilePath();
                     if (!commonDir.isEmpty() && isInsideAny(commonDir, writableFolders))
-                        addGitFolder(commonDir, &mounts.readOnly);
+                        addGitFolder(commonDir, standIns, &mounts.readOnly);
                 }
             }
-        } else if (dotGitInfo.isDir()) {
-            addGitFolder(dotGit, &mounts.readOnly);
+        } else if (gitPresent && dotGitInfo.isDir()) {
+            addGitFolder(dotGit, standIns, &mounts.readOnly);
         }
         for (const QString &entry : protectedEntries()) {
-            if (entry.startsWith(QStringLiteral(".git/")) && !dotGitInfo.isDir() && dotGitInfo.exists())
+            if (entry.startsWith(QStringLiteral(".git/")) && gitPresent && !dotGitInfo.isDir() && dotGitInfo.exists())
                 continue; // handled above through the file's git folder
             const QString path = folder + u'/' + entry;
-            if (exists(path)) {
+            if (present(path)) {
                 if (!mounts.readOnly.contains(path))
                     mounts.readOnly << path;
                 continue;
             }
             // The first missing component: `.git` for `.git/config` in a folder without git.
             const qsizetype slash = entry.indexOf(u'/');
-            const QString first = slash > 0 && !exists(folder + u'/' + entry.left(slash)) ? entry.left(slash) : entry;
+            const QString first = slash > 0 && !present(folder + u'/' + entry.left(slash)) ? entry.left(slash) : entry;
             const QString missing = folder + u'/' + first;
             QStringList &list = isFolderEntry(first) ? mounts.missingFolders : mounts.missingFiles;
             if (!list.contains(missing))
@@ -162,25 +196,48 @@ PlaceholderGuard::~PlaceholderGuard()
     end();
 }
 
-Expected<void> PlaceholderGuard::begin(const QStringList &paths)
+Expected<QStringList> PlaceholderGuard::begin()
 {
+    // Taken before the sandbox looks at the protected paths: a cleanup (which needs the lock
+    // exclusively) cannot then remove a stand-in between this sandbox seeing it and mounting it.
     const QString base = lockPath();
     m_lock = ::open(QFile::encodeName(base + QStringLiteral(".lock")).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (m_lock < 0 || ::flock(m_lock, LOCK_SH) != 0)
+    if (m_lock < 0 || ::flock(m_lock, LOCK_SH) != 0) {
+        if (m_lock >= 0)
+            ::close(m_lock);
+        m_lock = -1;
         return fail(QStringLiteral("cannot take the lock %1.lock").arg(base));
-    if (paths.isEmpty())
-        return {};
-    // The record is appended under the shared lock; lines are short enough to be written whole.
+    }
     QFile record(base + QStringLiteral(".list"));
-    if (!record.open(QIODevice::Append | QIODevice::Text))
-        return fail(QStringLiteral("cannot record the sandbox's mount points in %1").arg(record.fileName()));
-    record.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    if (record.exists() && !record.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read the sandboxes' stand-ins in %1").arg(record.fileName()));
+    m_recorded = recordedPaths(record.isOpen() ? record.readAll() : QByteArray());
+    QStringList standIns;
+    for (const QString &path : std::as_const(m_recorded))
+        if (isEmptyEntry(QFile::encodeName(path)))
+            standIns << path;
+    return standIns;
+}
+
+Expected<void> PlaceholderGuard::record(const QStringList &paths)
+{
+    if (m_lock < 0)
+        return fail(QStringLiteral("the sandboxes' lock is not held"));
+    // Appended under the shared lock; lines are short enough to be written whole. Every stand-in
+    // this sandbox mounts is in the record, also one that another sandbox made first.
     QByteArray lines;
     for (const QString &path : paths)
-        if (!exists(path))
+        if (!m_recorded.contains(path))
             lines += QFile::encodeName(path) + '\n';
+    if (lines.isEmpty())
+        return {};
+    QFile record(lockPath() + QStringLiteral(".list"));
+    if (!record.open(QIODevice::Append))
+        return fail(QStringLiteral("cannot record the sandbox's stand-ins in %1").arg(record.fileName()));
+    record.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
     if (record.write(lines) != lines.size() || !record.flush())
-        return fail(QStringLiteral("cannot record the sandbox's mount points in %1").arg(record.fileName()));
+        return fail(QStringLiteral("cannot record the sandbox's stand-ins in %1").arg(record.fileName()));
+    m_recorded += paths;
     return {};
 }
 
@@ -192,24 +249,26 @@ void PlaceholderGuard::end()
     if (::flock(m_lock, LOCK_EX | LOCK_NB) == 0) {
         QFile record(lockPath() + QStringLiteral(".list"));
         if (record.open(QIODevice::ReadWrite)) {
-            const QList<QByteArray> lines = record.readAll().split('\n');
-            for (const QByteArray &line : lines) {
-                if (line.isEmpty())
+            QStringList paths = recordedPaths(record.readAll());
+            // Deeper paths first, so that a folder emptied of a stand-in goes too.
+            std::sort(paths.begin(), paths.end(), std::greater<>());
+            for (const QString &path : std::as_const(paths)) {
+                const QByteArray name = QFile::encodeName(path);
+                // Only what is still an empty stand-in goes; rmdir fails on a folder with content.
+                if (!isEmptyEntry(name))
                     continue;
                 struct stat info {};
-                if (::lstat(line.constData(), &info) != 0)
-                    continue;
-                // Only what is still an empty mount point goes; rmdir fails on a folder with content.
-                if (S_ISDIR(info.st_mode))
-                    ::rmdir(line.constData());
-                else if (S_ISREG(info.st_mode) && info.st_size == 0)
-                    ::unlink(line.constData());
+                if (::lstat(name.constData(), &info) == 0 && S_ISDIR(info.st_mode))
+                    ::rmdir(name.constData());
+                else
+                    ::unlink(name.constData());
             }
             record.resize(0);
         }
     }
     ::close(m_lock);
     m_lock = -1;
+    m_recorded.clear();
 }
 
 } // namespace gatehouse::sandbox

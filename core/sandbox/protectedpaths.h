@@ -19,8 +19,9 @@ struct ProtectedMounts
     QStringList readOnly;
     /// Protected paths that do not exist yet, each cut back to its first missing component: an
     /// empty read-only folder or file is mounted there, so that the command cannot create them.
-    /// The sandbox helper makes the mount point, which the host sees as an empty entry while the
-    /// command runs; PlaceholderGuard removes it afterwards.
+    /// The sandbox helper makes the mount point (the stand-in), which the host sees as an empty
+    /// entry while the command runs; PlaceholderGuard removes it afterwards. A stand-in that
+    /// another running sandbox made is listed here too: this sandbox mounts its own over it.
     QStringList missingFolders;
     QStringList missingFiles;
 };
@@ -32,12 +33,17 @@ struct ProtectedMounts
 Expected<QString> gitExcludeWithPlaceholders(const QString &folder, const QStringList &missing);
 
 /// What the sandbox mounts for the protected entries of @p writableFolders (canonical).
-ProtectedMounts protectedMounts(const QStringList &writableFolders);
+/// @p standIns are the stand-ins of other running sandboxes (PlaceholderGuard::begin()): they
+/// count as missing, so that this sandbox mounts an empty read-only entry over each of them
+/// rather than treating an empty host folder as a real one (and letting the command fill it).
+ProtectedMounts protectedMounts(const QStringList &writableFolders, const QStringList &standIns);
 
-/// Takes the empty mount points of missing protected entries away again after a sandboxed
-/// command ended, unless another sandboxed command still uses them. Sandboxes of one user share
-/// a lock: each holds it shared while it runs, and the last to end (who can take it exclusively)
-/// removes every recorded mount point that is still empty, including those of a run that crashed.
+/// Takes the empty mount points of missing protected entries (the stand-ins) away again after a
+/// sandboxed command ended, unless another sandboxed command still uses them. Sandboxes of one
+/// user share a lock: each holds it shared from before it looks at the protected paths until it
+/// has ended, and the last to end (who can take it exclusively) removes every recorded stand-in
+/// that is still empty, including those of a run that crashed. So a stand-in that a sandbox found
+/// or recorded stays for as long as that sandbox runs, whatever the others do meanwhile.
 class PlaceholderGuard
 {
 public:
@@ -46,13 +52,18 @@ public:
     PlaceholderGuard(const PlaceholderGuard &) = delete;
     PlaceholderGuard &operator=(const PlaceholderGuard &) = delete;
 
-    /// Records @p paths (before the sandbox makes them) and takes the shared lock.
-    Expected<void> begin(const QStringList &paths);
+    /// Takes the shared lock (waiting while the last sandbox cleans up) and returns the recorded
+    /// stand-ins that are still empty: those of sandboxes that run, or of runs not cleaned up yet.
+    /// Call it before protectedMounts(), and pass what it returns there.
+    Expected<QStringList> begin();
+    /// Records @p paths, the stand-ins this sandbox will mount, before the sandbox makes them.
+    Expected<void> record(const QStringList &paths);
     /// Releases the lock, and removes the recorded empty entries if no other sandbox runs.
     void end();
 
 private:
     int m_lock = -1;
+    QStringList m_recorded; ///< what the record held when begin() read it
 };
 
 } // namespace gatehouse::sandbox

@@ -50,16 +50,23 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
         done(125, QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix));
         return;
     }
+    // The empty entries that stand in for missing protected paths are taken away when the last
+    // sandbox ends. The shared lock that keeps them meanwhile is taken before the protected paths
+    // are looked at, so that what this sandbox finds there stays until it has ended.
+    auto inUse = m_placeholders.begin();
+    if (!inUse) {
+        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(inUse.error().message));
+        return;
+    }
     QStringList standIns;
-    auto args = BwrapRunner::arguments(spec, command, &standIns);
+    auto args = BwrapRunner::arguments(spec, command, *inUse, &standIns);
     if (!args) {
         done(125, QStringLiteral("the sandbox cannot be built: %1").arg(args.error().message));
         return;
     }
-    // The empty entries that stand in for missing protected paths are recorded before the
-    // sandbox makes them, and taken away when the last sandbox ends.
-    if (auto begun = m_placeholders.begin(standIns); !begun) {
-        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(begun.error().message));
+    // Recorded before the sandbox makes them, so that a crashed run's are cleaned up later too.
+    if (auto recorded = m_placeholders.record(standIns); !recorded) {
+        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(recorded.error().message));
         return;
     }
     // bubblewrap reports the command's pid on this pipe once the sandbox stands; without that
