@@ -6,11 +6,11 @@
 #include "approval/approvalbroker.h"
 #include "policy/engine.h"
 
+#include "policyfolders.h"
+
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonObject>
-#include <QTemporaryDir>
 
 #include <memory>
 #include <optional>
@@ -22,26 +22,8 @@ using namespace gatehouse::approval;
 using namespace gatehouse::policy;
 using Kind = ApprovalAnswer::Kind;
 
-struct Fixture
+struct Fixture : gatehouse::test::PolicyFolders
 {
-    QTemporaryDir dir;
-    QString root() const { return QFileInfo(dir.path()).canonicalFilePath(); }
-    QString home() const { return root() + QStringLiteral("/home"); }
-    QString project() const { return home() + QStringLiteral("/proj"); }
-    QString config() const { return home() + QStringLiteral("/.config/gatehouse"); }
-    QString managed() const { return root() + QStringLiteral("/etc/gatehouse"); }
-
-    Fixture() { QDir().mkpath(project()); }
-    PolicyOptions options(bool trusted = true) const
-    {
-        PolicyOptions o;
-        o.projectDir = project();
-        o.homeDir = home();
-        o.userConfigDir = config();
-        o.managedDir = managed();
-        o.projectTrusted = trusted;
-        return o;
-    }
     QString fileOf(Layer layer) const
     {
         switch (layer) {

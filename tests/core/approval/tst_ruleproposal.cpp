@@ -5,12 +5,11 @@
 #include "approval/rulewriter.h"
 #include "policy/engine.h"
 
+#include "policyfolders.h"
 #include "testenv.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace gatehouse;
@@ -19,15 +18,8 @@ namespace test = gatehouse::test;
 
 namespace {
 
-struct Fixture
+struct Fixture : test::PolicyFolders
 {
-    QTemporaryDir dir;
-    QString root() const { return QFileInfo(dir.path()).canonicalFilePath(); }
-    QString home() const { return root() + QStringLiteral("/home"); }
-    QString project() const { return home() + QStringLiteral("/proj"); }
-    QString config() const { return home() + QStringLiteral("/.config/gatehouse"); }
-    QString managed() const { return root() + QStringLiteral("/etc/gatehouse"); }
-
     Fixture()
     {
         for (const QString &file : {QStringLiteral("/src/a.cpp"), QStringLiteral("/src/b.cpp"), QStringLiteral("/scripts/gen.py"),
@@ -37,16 +29,6 @@ struct Fixture
         test::writeFile(home() + QStringLiteral("/other/secret.txt"), "s\n");
         test::writeFile(home() + QStringLiteral("/lib/x.h"), "\n");
         QDir().mkpath(home() + QStringLiteral("/elsewhere"));
-    }
-    PolicyOptions options(bool trusted = true) const
-    {
-        PolicyOptions o;
-        o.projectDir = project();
-        o.homeDir = home();
-        o.userConfigDir = config();
-        o.managedDir = managed();
-        o.projectTrusted = trusted;
-        return o;
     }
     QString expand(QString text) const
     {

@@ -5,12 +5,12 @@
 #include "policy/policy.h"
 #include "policy/settings.h"
 
+#include "policyfolders.h"
 #include "testenv.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace gatehouse::policy;
@@ -20,31 +20,13 @@ namespace {
 
 const AnchorFolders anchors{QStringLiteral("/p"), QStringLiteral("/s"), QStringLiteral("/h")};
 
-struct Fixture
+struct Fixture : test::PolicyFolders
 {
-    QTemporaryDir dir;
-    QString home() const { return dir.path() + QStringLiteral("/home"); }
-    QString project() const { return home() + QStringLiteral("/proj"); }
-    QString config() const { return home() + QStringLiteral("/.config/gatehouse"); }
-    QString managed() const { return dir.path() + QStringLiteral("/etc/gatehouse"); }
-
-    Fixture() { QDir().mkpath(project()); }
     void write(const QString &path, const QByteArray &json) { test::writeFile(path, json); }
     void user(const QByteArray &json) { write(config() + QStringLiteral("/settings.json"), json); }
     void projectShared(const QByteArray &json) { write(project() + QStringLiteral("/.gatehouse/settings.json"), json); }
     void projectLocal(const QByteArray &json) { write(project() + QStringLiteral("/.gatehouse/settings.local.json"), json); }
     void managedFile(const QByteArray &json) { write(managed() + QStringLiteral("/managed-settings.json"), json); }
-
-    PolicyOptions options(bool trusted = true) const
-    {
-        PolicyOptions o;
-        o.projectDir = project();
-        o.homeDir = home();
-        o.userConfigDir = config();
-        o.managedDir = managed();
-        o.projectTrusted = trusted;
-        return o;
-    }
 };
 
 Decision bash(const Engine &engine, const QString &command)
@@ -176,7 +158,7 @@ private Q_SLOTS:
         QFETCH(QString, link);
         Fixture f;
         f.user("{\"permissions\": {\"allow\": [\"Bash(ls)\"], \"deny\": [\"Bash(curl *)\"]}}");
-        const QString outside = f.dir.path() + QStringLiteral("/elsewhere");
+        const QString outside = f.root() + QStringLiteral("/elsewhere");
         const QByteArray json = "{\"permissions\": {\"allow\": [\"Bash(make)\"], \"defaultMode\": \"bypassPermissions\"}}";
         for (const QString &name : {QStringLiteral("settings.json"), QStringLiteral("settings.local.json")})
             f.write(outside + QStringLiteral("/") + name, json);
@@ -342,7 +324,7 @@ private Q_SLOTS:
     {
         Fixture f;
         PolicyOptions o = f.options();
-        o.cliSettingsFiles << f.dir.path() + QStringLiteral("/nope.json");
+        o.cliSettingsFiles << f.root() + QStringLiteral("/nope.json");
         QCOMPARE(Policy::load(o).errors().size(), 1);
     }
 
