@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sandbox/sandboxspec.h"
 
-#include "common/paths.h"
 #include "policy/policy.h"
 #include "policy/sensitivepaths.h"
 
 #include <QRegularExpression>
 
 namespace gatehouse::sandbox {
-
-QStringList defaultDenyRead(const QString &home, const QStringList &gatehouseFolders)
-{
-    QStringList paths = policy::credentialStores(home);
-    paths << gatehouseFolders;
-    return paths;
-}
 
 bool looksSecret(const QString &name)
 {
@@ -84,7 +76,9 @@ SandboxSpec specForPolicy(const policy::Policy &policy)
     SandboxSpec spec;
     spec.projectDir = policy.projectDir();
     spec.writableFolders = policy.workspaceFolders() + policy.sandboxAllowWrite();
-    spec.denyRead = defaultDenyRead(policy.homeDir(), {paths::configDir(), paths::dataDir(), paths::stateDir()})
+    // The same credential stores and Gatehouse folders that the engine keeps the file tools out of.
+    spec.denyRead = policy::credentialStores(policy.homeDir())
+                    + policy::gatehouseFolders({policy.options().userConfigDir, policy.options().managedDir})
                     + policy.sandboxDenyRead();
     return spec;
 }

@@ -44,10 +44,6 @@ SandboxSpec specForPolicy(const policy::Policy &policy);
 /// their lower-case forms, and NO_PROXY empty so that every host goes through the proxy).
 QList<QPair<QString, QString>> proxyEnvironment(quint16 port);
 
-/// The credential stores below @p home that no sandboxed command reads, and Gatehouse's own
-/// configuration, data and state.
-QStringList defaultDenyRead(const QString &home, const QStringList &gatehouseFolders);
-
 /// Whether a variable's name says it holds a secret (tokens, keys, passwords, credentials...).
 bool looksSecret(const QString &name);
 
