@@ -8,8 +8,6 @@
 #include "shell/commandsupport_p.h"
 #include "shell/options_p.h"
 
-#include <memory>
-
 namespace gatehouse::shell::detail {
 
 using namespace Qt::StringLiterals;
@@ -75,19 +73,11 @@ Specs join(std::initializer_list<const Specs *> lists, std::initializer_list<con
     return all;
 }
 
-struct GitTables
+OptionTableSet buildGitTables()
 {
-    std::vector<std::unique_ptr<const OptionTable>> owned;
-    QHash<QString, const OptionTable *> bySubcommand;
-};
-
-GitTables buildGitTables()
-{
-    GitTables tables;
-    const auto add = [&tables](std::initializer_list<const char16_t *> names, OptionTable *table) {
-        tables.owned.emplace_back(table);
-        for (const char16_t *name : names)
-            tables.bySubcommand.insert(QString::fromUtf16(name), table);
+    OptionTableSet tables;
+    const auto add = [&tables](std::initializer_list<const char16_t *> names, const OptionTable *table) {
+        tables.add(names, table);
     };
     add({u"status"}, new OptionTable({u"s,short", u"b,branch", u",show-stash", u",porcelain?", u",long", u"v,verbose",
                                       u"u,untracked-files?", u",ignore-submodules?", u",ignored?", u"z", u",column?",
@@ -189,8 +179,8 @@ GitTables buildGitTables()
 
 const OptionTable *gitOptionTableFor(const QString &subcommand)
 {
-    static const GitTables tables = buildGitTables();
-    return tables.bySubcommand.value(subcommand);
+    static const OptionTableSet tables = buildGitTables();
+    return tables.find(subcommand);
 }
 
 ParsedArgs parseGitOptions(const QList<Word> &args, const OptionTable &table)

@@ -197,4 +197,12 @@ ParsedArgs parseOptions(const QList<Word> &args, const OptionTable &table)
     return parsed;
 }
 
+void OptionTableSet::add(std::initializer_list<const char16_t *> names, const OptionTable *table, bool owned)
+{
+    if (owned)
+        m_owned.emplace_back(table);
+    for (const char16_t *name : names)
+        m_byName.insert(QString::fromUtf16(name), table);
+}
+
 } // namespace gatehouse::shell::detail

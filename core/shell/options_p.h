@@ -13,6 +13,8 @@
 #include <QString>
 
 #include <initializer_list>
+#include <memory>
+#include <vector>
 
 namespace gatehouse::shell::detail {
 
@@ -53,6 +55,21 @@ private:
     QList<OptionSpec> m_specs;
     QHash<QChar, qsizetype> m_short;
     bool m_numberOptions = false;
+};
+
+/// Option tables by name (a program, a git subcommand), owning the tables added to it.
+class OptionTableSet
+{
+public:
+    /// Adds @p table under each of @p names. The set owns it unless @p owned is false (a table
+    /// with static storage that several entries share).
+    void add(std::initializer_list<const char16_t *> names, const OptionTable *table, bool owned = true);
+    /// The table of @p name, or nullptr.
+    const OptionTable *find(const QString &name) const { return m_byName.value(name); }
+
+private:
+    std::vector<std::unique_ptr<const OptionTable>> m_owned; // freed at exit: leak checkers stay quiet
+    QHash<QString, const OptionTable *> m_byName;
 };
 
 struct ParsedOption

@@ -6,9 +6,6 @@
 #include "shell/commandsupport_p.h"
 #include "shell/options_p.h"
 
-#include <memory>
-#include <vector>
-
 namespace gatehouse::shell::detail {
 
 using namespace Qt::StringLiterals;
@@ -22,21 +19,12 @@ const OptionTable &checksumTable()
     return table;
 }
 
-// The tables, owned here (and freed at exit, so that leak checkers stay quiet), by program name.
-struct Tables
+// The tables by program name.
+OptionTableSet buildTables()
 {
-    std::vector<std::unique_ptr<const OptionTable>> owned;
-    QHash<QString, const OptionTable *> byName;
-};
-
-Tables buildTables()
-{
-    Tables tables;
+    OptionTableSet tables;
     const auto add = [&tables](std::initializer_list<const char16_t *> names, const OptionTable *table) {
-        if (table != &checksumTable())
-            tables.owned.emplace_back(table);
-        for (const char16_t *name : names)
-            tables.byName.insert(QString::fromUtf16(name), table);
+        tables.add(names, table, table != &checksumTable());
     };
     add({u"cat"}, new OptionTable({u"A,show-all", u"b,number-nonblank", u"e", u"E,show-ends", u"n,number",
                                    u"s,squeeze-blank", u"t", u"T,show-tabs", u"u", u"v,show-nonprinting", u",help",
@@ -196,8 +184,8 @@ Tables buildTables()
 
 const OptionTable *optionTableFor(const QString &program)
 {
-    static const Tables tables = buildTables();
-    return tables.byName.value(program);
+    static const OptionTableSet tables = buildTables();
+    return tables.find(program);
 }
 
 } // namespace gatehouse::shell::detail
