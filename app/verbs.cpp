@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "verbs.h"
 
+#include "runreport.h"
+#include "sandbox/sandboxprocess.h"
+
+#include <QEventLoop>
+
 #include "policyoptions.h"
 
 #include "audit/auditevents.h"
@@ -279,7 +284,10 @@ int runSandboxed(const QStringList &arguments)
                                      QStringLiteral("seconds"));
     const QCommandLineOption selfTest(QStringLiteral("self-test"),
                                       QStringLiteral("Check that the sandbox can be built here, say what is missing and how to fix it."));
-    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout, selfTest});
+    const QCommandLineOption landHeld(QStringLiteral("land-held"),
+                                      QStringLiteral("Land the changes the sandbox held for a person's answer (protected paths, git's "
+                                                     "configuration and hooks, new repositories, links out) instead of discarding them."));
+    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout, selfTest, landHeld});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command and its arguments, after --."),
                                  QStringLiteral("-- CMD [ARGS...]"));
     int status = 0;
@@ -362,10 +370,21 @@ int runSandboxed(const QStringList &arguments)
         }
         spec.proxySocket = *endpoint;
     }
+    sandbox::SandboxProcess process;
+    QEventLoop loop;
+    int exitStatus = 125;
     QString error;
-    const int exitStatus = sandbox::BwrapRunner::runForwarded(spec, command, &error);
+    QObject::connect(&process, &sandbox::SandboxProcess::finished, &loop, [&](int status, const QString &message) {
+        exitStatus = status;
+        error = message;
+        loop.quit();
+    });
+    process.start(spec, command, sandbox::SandboxProcess::Channels::Forwarded);
+    loop.exec();
     if (!error.isEmpty())
         printTo(stderr, QStringLiteral("gatehouse run: %1\n").arg(error));
+    if (!reportStaging(process, parser.isSet(landHeld)) && exitStatus == 0)
+        return 125;
     return exitStatus;
 }
 

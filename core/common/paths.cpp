@@ -33,6 +33,8 @@ QString dataDir() { return xdgDir("XDG_DATA_HOME", QStringLiteral(".local/share"
 
 QString stateDir() { return xdgDir("XDG_STATE_HOME", QStringLiteral(".local/state")); }
 
+QString cacheDir() { return xdgDir("XDG_CACHE_HOME", QStringLiteral(".cache")); }
+
 QString logDir() { return stateDir() + QStringLiteral("/log"); }
 
 QString managedDir()

@@ -15,6 +15,8 @@ QString dataDir();
 QString stateDir();
 /// The program's own rotating log: stateDir()/log.
 QString logDir();
+/// The sandbox's staging folders and private package caches: $XDG_CACHE_HOME/gatehouse, else ~/.cache/gatehouse.
+QString cacheDir();
 /// Managed (organisation) settings: $GATEHOUSE_MANAGED_DIR, else /etc/gatehouse.
 QString managedDir();
 

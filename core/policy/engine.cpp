@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/engine.h"
+#include "policy/protectednames.h"
 #include "policy/sensitivepaths.h"
 
 #include "policy/paths.h"
@@ -152,17 +153,6 @@ bool Engine::inWorkspace(const QString &lexical, const QString &canonical) const
 
 bool Engine::isProtectedPath(const QString &absolutePath) const
 {
-    static const QStringList protectedNames{
-        QStringLiteral(".git"),        QStringLiteral(".gatehouse"),   QStringLiteral(".mcp.json"),
-        QStringLiteral(".claude"),     QStringLiteral(".vscode"),      QStringLiteral(".idea"),
-        QStringLiteral(".envrc"),      QStringLiteral(".gitmodules"),  QStringLiteral(".gitconfig"),
-        QStringLiteral(".bashrc"),     QStringLiteral(".bash_profile"), QStringLiteral(".bash_login"),
-        QStringLiteral(".bash_logout"), QStringLiteral(".profile"),    QStringLiteral(".zshrc"),
-        QStringLiteral(".zshenv"),     QStringLiteral(".zprofile"),    QStringLiteral(".zlogin"),
-        QStringLiteral(".zlogout"),    QStringLiteral(".kshrc"),       QStringLiteral(".cshrc"),
-        QStringLiteral(".tcshrc"),     QStringLiteral(".inputrc"),     QStringLiteral(".npmrc"),
-        QStringLiteral(".yarnrc"),     QStringLiteral(".yarnrc.yml"),  QStringLiteral(".pnpmfile.cjs"),
-        QStringLiteral(".pnpmfile.mjs")};
     // Any component below the workspace folder: a protected folder covers what is inside it,
     // and a protected name is protected at any depth (sub-projects, submodules).
     QStringView below(absolutePath);
@@ -172,7 +162,7 @@ bool Engine::isProtectedPath(const QString &absolutePath) const
             break;
         }
     for (const auto component : below.split(u'/', Qt::SkipEmptyParts))
-        if (protectedNames.contains(component.toString()))
+        if (isProtectedName(component))
             return true;
     return false;
 }

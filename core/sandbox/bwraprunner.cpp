@@ -6,6 +6,7 @@
 #include "policy/paths.h"
 #include "sandbox/protectedpaths.h"
 #include "sandbox/sandboxprocess.h"
+#include "sandbox/staging.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -153,7 +154,8 @@ QStringList BwrapRunner::canonicalWritableFolders(const SandboxSpec &spec)
 }
 
 Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStringList &command,
-                                             const QStringList &standInsInUse, QStringList *standIns)
+                                             const StagingArea *staging, const QStringList &standInsInUse,
+                                             QStringList *standIns)
 {
     if (command.isEmpty())
         return fail(QStringLiteral("no command to run"));
@@ -176,30 +178,60 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
                      // A private temporary folder; /run holds the host's sockets (D-Bus, docker).
                      QStringLiteral("--tmpfs"), QStringLiteral("/tmp"), QStringLiteral("--tmpfs"), QStringLiteral("/var/tmp"),
                      QStringLiteral("--tmpfs"), QStringLiteral("/run")};
-    for (const QString &folder : std::as_const(writable)) {
+    for (const QString &folder : std::as_const(writable))
         if (!QFileInfo(folder).isDir())
             return fail(QStringLiteral("the writable folder %1 does not exist").arg(folder));
-        args << QStringLiteral("--bind") << folder << folder;
-    }
-    // Protected entries stay read-only inside the writable folders; those that do not exist yet
-    // get an empty read-only folder or file in their place, so that they cannot be created. The
-    // helper mounts them (see helper.cpp), as it does what may not be read.
     QStringList helperArgs;
-    const ProtectedMounts mounts = protectedMounts(writable, standInsInUse);
-    for (const QString &path : mounts.readOnly)
-        helperArgs << QStringLiteral("--ro") << path;
-    for (const QString &path : mounts.missingFolders)
-        helperArgs << QStringLiteral("--stand-in-dir") << path;
-    for (const QString &path : mounts.missingFiles)
-        helperArgs << QStringLiteral("--stand-in-file") << path;
-    if (standIns)
-        *standIns = mounts.missingFolders + mounts.missingFiles;
-    for (const QString &folder : writable) {
-        auto exclude = gitExcludeWithPlaceholders(folder, mounts.missingFolders + mounts.missingFiles);
-        if (!exclude)
-            return std::unexpected(exclude.error());
-        if (!exclude->isEmpty())
-            args << QStringLiteral("--ro-bind") << *exclude << folder + QStringLiteral("/.git/info/exclude");
+    if (staging) {
+        // Staged writes: the command sees its own writes in an overlay, and the real folder
+        // changes only when Gatehouse lands them afterwards, holding what must wait for the
+        // person (protected names, git's configuration and hooks, new repositories...). Nothing
+        // needs to be mounted over protected entries, so nothing in the project can make the
+        // sandbox fail to build.
+        args << staging->overlayArguments();
+        helperArgs << QStringLiteral("--hide") << staging->root();
+    } else {
+        for (const QString &folder : std::as_const(writable))
+            args << QStringLiteral("--bind") << folder << folder;
+        // The fallback without overlays: protected entries stay read-only inside the writable
+        // folders, at every depth; those that do not exist yet at the top get an empty read-only
+        // folder or file in their place, so that they cannot be created. The helper mounts them
+        // (see helper.cpp), as it does what may not be read. A scan after the command holds what
+        // it made that staging would hold (fallbackscan.h).
+        const ProtectedMounts mounts = protectedMounts(writable, standInsInUse);
+        for (const QString &path : mounts.readOnly)
+            helperArgs << QStringLiteral("--ro") << path;
+        for (const QString &path : mounts.missingFolders)
+            helperArgs << QStringLiteral("--stand-in-dir") << path;
+        for (const QString &path : mounts.missingFiles)
+            helperArgs << QStringLiteral("--stand-in-file") << path;
+        if (standIns)
+            *standIns = mounts.missingFolders + mounts.missingFiles;
+        for (const QString &folder : writable) {
+            auto exclude = gitExcludeWithPlaceholders(folder, mounts.missingFolders + mounts.missingFiles);
+            if (!exclude)
+                return std::unexpected(exclude.error());
+            if (!exclude->isEmpty())
+                args << QStringLiteral("--ro-bind") << *exclude << folder + QStringLiteral("/.git/info/exclude");
+        }
+        // A protected or denied entry inside a writable folder cannot be carried out from under
+        // its mount by renaming a folder above it: each of those folders becomes a mount point of
+        // its own (a rename fails with EBUSY), up to the writable folder.
+        QStringList pinned;
+        QStringList anchored = mounts.readOnly;
+        for (const QString &denied : spec.denyRead)
+            if (exists(denied))
+                anchored << denied;
+        for (const QString &entry : std::as_const(anchored))
+            for (const QString &folder : writable)
+                if (policy::isInside(entry, folder) && entry != folder)
+                    for (QString parent = QFileInfo(entry).path(); policy::isInside(parent, folder) && parent != folder;
+                         parent = QFileInfo(parent).path())
+                        if (!pinned.contains(parent))
+                            pinned << parent;
+        std::sort(pinned.begin(), pinned.end()); // parents first
+        for (const QString &parent : std::as_const(pinned))
+            helperArgs << QStringLiteral("--pin") << parent;
     }
     for (const QString &path : spec.denyRead)
         if (exists(path))

@@ -9,6 +9,8 @@
 
 namespace gatehouse::sandbox {
 
+class StagingArea;
+
 /// Runs commands inside bubblewrap on Linux: new user, mount, pid, ipc, uts, cgroup and network
 /// namespaces, a new session, dropped capabilities, killed with its parent; the system read-only,
 /// the writable folders writable except their protected entries, a private /tmp, /run hidden,
@@ -53,11 +55,13 @@ public:
     /// The project and the other writable folders, canonical, parents before children.
     static QStringList canonicalWritableFolders(const SandboxSpec &spec);
 
-    /// The bwrap arguments that run @p command under @p spec. @p standInsInUse are the stand-ins
+    /// The bwrap arguments that run @p command under @p spec. With @p staging, the writable
+    /// folders are its overlays (staged writes); without, the fallback: the folders are bound
+    /// writable with their protected entries read-only. @p standInsInUse are the fallback's stand-ins
     /// of other sandboxes (PlaceholderGuard::begin(), whose lock must be held from before this
     /// call until the sandbox ends). @p standIns, if given, receives the missing protected paths
     /// that the sandbox will mount empty stand-ins on (to record with PlaceholderGuard::record()).
-    static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command,
+    static Expected<QStringList> arguments(const SandboxSpec &spec, const QStringList &command, const StagingArea *staging,
                                            const QStringList &standInsInUse, QStringList *standIns = nullptr);
 
     /// Runs @p command with this process's standard input and output and returns its exit

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sandbox/protectedpaths.h"
 
+#include "sandbox/fsutil_p.h"
+
+#include "policy/protectednames.h"
 #include "sandbox/sandboxspec.h"
+#include "sandbox/stagedchanges.h"
+#include "vcs/hookspath.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -10,13 +15,16 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
+#include <memory>
 
 namespace gatehouse::sandbox {
 namespace {
@@ -53,9 +61,7 @@ QStringList recordedPaths(const QByteArray &record)
 
 bool isFolderEntry(const QString &entry)
 {
-    static const QStringList folders{QStringLiteral(".git"),   QStringLiteral(".git/hooks"), QStringLiteral(".gatehouse"),
-                                     QStringLiteral(".claude"), QStringLiteral(".vscode"),   QStringLiteral(".idea")};
-    return folders.contains(entry);
+    return entry == QStringLiteral(".git/hooks") || policy::isProtectedFolderName(entry);
 }
 
 // The git folder a `.git` file points to ("gitdir: PATH", relative to the file's folder).
@@ -109,6 +115,38 @@ QString lockPath()
     if (folder.isEmpty() || !QFileInfo(folder).isDir())
         folder = QDir::tempPath();
     return folder + QStringLiteral("/gatehouse-sandbox-placeholders");
+}
+
+// The protected entries below the top of @p folder, at every depth that exists (the fallback has
+// no staging to hold them): protected names, and the configuration and hooks of nested git
+// folders. Links are not followed; git folders are not walked into.
+void addDeeperEntries(const QString &folder, const QString &relative, const QStringList &standIns, QStringList *readOnly)
+{
+    const QString path = relative.isEmpty() ? folder : folder + u'/' + relative;
+    detail::DirPtr dir(::opendir(QFile::encodeName(path).constData()));
+    if (!dir)
+        return;
+    QList<QByteArray> names;
+    while (const dirent *entry = ::readdir(dir.get()))
+        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+            names << QByteArray(entry->d_name);
+    dir.reset();
+    for (const QByteArray &raw : std::as_const(names)) {
+        const QString name = QFile::decodeName(raw);
+        const QString child = path + u'/' + name;
+        struct stat info {};
+        if (::lstat(QFile::encodeName(child).constData(), &info) != 0 || standIns.contains(child))
+            continue;
+        if (!relative.isEmpty() && (policy::isProtectedName(name) || (S_ISREG(info.st_mode) && isGitHookName(name)))) {
+            if (name == QStringLiteral(".git") && S_ISDIR(info.st_mode))
+                addGitFolder(child, standIns, readOnly);
+            if (!S_ISLNK(info.st_mode) && !readOnly->contains(child))
+                *readOnly << child;
+            continue;
+        }
+        if (S_ISDIR(info.st_mode) && name != QStringLiteral(".git"))
+            addDeeperEntries(folder, relative.isEmpty() ? name : relative + u'/' + name, standIns, readOnly);
+    }
 }
 
 } // namespace
@@ -187,6 +225,11 @@ ProtectedMounts protectedMounts(const QStringList &writableFolders, const QStrin
             if (!list.contains(missing))
                 list << missing;
         }
+        addDeeperEntries(folder, QString(), standIns, &mounts.readOnly);
+        // The folder git runs hooks from, where core.hooksPath puts it inside the folder.
+        if (const QString hooks = vcs::hooksFolder(folder); !hooks.isEmpty() && isInsideAny(hooks, {folder}) && hooks != folder
+            && present(hooks) && !QFileInfo(hooks).isSymLink() && !mounts.readOnly.contains(hooks))
+            mounts.readOnly << hooks;
     }
     return mounts;
 }

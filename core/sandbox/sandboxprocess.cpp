@@ -4,6 +4,11 @@
 #include "log/logging.h"
 #include "log/qtformat.h"
 #include "sandbox/bwraprunner.h"
+#include "sandbox/fallbackscan.h"
+#include "common/paths.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -35,6 +40,15 @@ SandboxProcess::~SandboxProcess()
         ::close(m_statusPipe);
 }
 
+QString SandboxProcess::checkpointFolder() const
+{
+    if (!m_spec.checkpointFolder.isEmpty())
+        return m_spec.checkpointFolder;
+    return paths::dataDir() + QStringLiteral("/checkpoints/")
+           + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")) + u'-'
+           + QString::number(QRandomGenerator::global()->generate(), 36);
+}
+
 bool SandboxProcess::isRunning() const
 {
     return m_process && m_process->state() != QProcess::NotRunning;
@@ -50,25 +64,54 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
         done(125, QStringLiteral("the sandbox cannot be built: %1 (%2)").arg(test.reason, test.fix));
         return;
     }
-    // The empty entries that stand in for missing protected paths are taken away when the last
-    // sandbox ends. The shared lock that keeps them meanwhile is taken before the protected paths
-    // are looked at, so that what this sandbox finds there stays until it has ended.
-    auto inUse = m_placeholders.begin();
-    if (!inUse) {
-        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(inUse.error().message));
+    // Staged writes where overlays work here; else the fallback, whose stand-ins for missing
+    // protected paths are taken away when the last sandbox ends (the shared lock that keeps them
+    // meanwhile is taken before the protected paths are looked at).
+    const QStringList writable = BwrapRunner::canonicalWritableFolders(spec);
+    m_started = landingClock();
+    m_staging.reset();
+    m_landing = {};
+    if (auto staging = StagingArea::create(writable, HoldRules{writable, spec.denyRead}, checkpointFolder()); !staging) {
+        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(staging.error().message));
         return;
+    } else {
+        m_staging = *staging;
+    }
+    bool overlays = true;
+    for (const QString &folder : writable) {
+        QString why;
+        if (!overlaysAvailable(bwrap, StagingArea::stagingRoot(), folder, &why)) {
+            overlays = false;
+            m_fallbackReason = why;
+            break;
+        }
+    }
+    QStringList inUse;
+    if (!overlays) {
+        auto taken = m_placeholders.begin();
+        if (!taken) {
+            done(125, QStringLiteral("the sandbox cannot be built: %1").arg(taken.error().message));
+            return;
+        }
+        inUse = *taken;
     }
     QStringList standIns;
-    auto args = BwrapRunner::arguments(spec, command, *inUse, &standIns);
+    auto args = BwrapRunner::arguments(spec, command, overlays ? m_staging.get() : nullptr, inUse, &standIns);
     if (!args) {
         done(125, QStringLiteral("the sandbox cannot be built: %1").arg(args.error().message));
         return;
     }
+    m_overlays = overlays;
+    m_standIns = inUse + standIns;
     // Recorded before the sandbox makes them, so that a crashed run's are cleaned up later too.
-    if (auto recorded = m_placeholders.record(standIns); !recorded) {
-        done(125, QStringLiteral("the sandbox cannot be built: %1").arg(recorded.error().message));
-        return;
+    if (!overlays) {
+        if (auto recorded = m_placeholders.record(standIns); !recorded) {
+            done(125, QStringLiteral("the sandbox cannot be built: %1").arg(recorded.error().message));
+            return;
+        }
     }
+    m_staging->markStarted(m_started);
+    m_started = m_staging->started();
     // bubblewrap reports the command's pid on this pipe once the sandbox stands; without that
     // report, a failure is bubblewrap's own (no namespaces, a bad mount), not the command's.
     int status[2] = {-1, -1};
@@ -208,6 +251,23 @@ void SandboxProcess::done(int status, const QString &error)
         return;
     m_finished = true;
     m_placeholders.end();
+    // What the command wrote lands now, whatever its status (also after a timeout or cancel):
+    // a command stopped halfway has still changed what it changed.
+    if (m_staging && m_process) {
+        if (m_overlays) {
+            if (auto collected = m_staging->collect(); !collected)
+                m_landing.errors << collected.error().message;
+        } else {
+            m_staging->addHeld(fallbackScan(BwrapRunner::canonicalWritableFolders(m_spec),
+                                            HoldRules{BwrapRunner::canonicalWritableFolders(m_spec), m_spec.denyRead},
+                                            m_started, m_staging->root() + QStringLiteral("/held"), m_standIns));
+        }
+        const LandingResult landed = m_staging->landFree();
+        m_landing.landed = landed.landed;
+        m_landing.conflicts = landed.conflicts;
+        m_landing.errors += landed.errors;
+        m_landing.checkpoint = landed.checkpoint;
+    }
     if (m_lifeline >= 0) {
         ::close(m_lifeline);
         m_lifeline = -1;

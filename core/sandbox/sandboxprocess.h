@@ -3,6 +3,7 @@
 
 #include "sandbox/protectedpaths.h"
 #include "sandbox/sandboxspec.h"
+#include "sandbox/staging.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -46,6 +47,15 @@ public:
     bool outputTruncated() const { return m_truncated; }
     qint64 elapsedMs() const { return m_elapsed.isValid() ? m_elapsed.elapsed() : 0; }
 
+    /// What landing the command's writes did, once finished() came: landed, conflicts, errors.
+    const LandingResult &landing() const { return m_landing; }
+    /// The command's staging folders with the changes held for the person (held()); they stay
+    /// until the area goes. Null when the sandbox could not be built.
+    std::shared_ptr<StagingArea> staging() const { return m_staging; }
+    /// Whether the writes were staged in overlays; false: the fallback (see fallbackReason()).
+    bool staged() const { return m_overlays; }
+    QString fallbackReason() const { return m_fallbackReason; }
+
 Q_SIGNALS:
     /// @p error says why when the sandbox stopped the command or could not be built.
     void finished(int exitStatus, const QString &error);
@@ -58,7 +68,15 @@ private:
     QProcess *m_process = nullptr;
     QTimer m_timeout;
     QElapsedTimer m_elapsed;
+    QString checkpointFolder() const;
+
     PlaceholderGuard m_placeholders;
+    std::shared_ptr<StagingArea> m_staging;
+    LandingResult m_landing;
+    timespec m_started{};
+    bool m_overlays = false;
+    QString m_fallbackReason;
+    QStringList m_standIns; ///< the fallback's stand-ins in use (not the command's)
     SandboxSpec m_spec;
     int m_statusPipe = -1; ///< read end: bubblewrap reports the command's pid once the sandbox stands
     int m_lifeline = -1;   ///< write end: the sandbox ends when it closes (this process died, or cancel)

@@ -2,7 +2,9 @@
 #include "sandbox/sandboxspec.h"
 
 #include "policy/policy.h"
+#include "policy/protectednames.h"
 #include "policy/sensitivepaths.h"
+#include "sandbox/staging.h"
 
 #include <QRegularExpression>
 
@@ -62,13 +64,18 @@ QList<QPair<QString, QString>> proxyEnvironment(quint16 port)
 
 QStringList protectedEntries()
 {
-    return {QStringLiteral(".git/config"),  QStringLiteral(".git/hooks"),  QStringLiteral(".gatehouse"),
-            QStringLiteral(".mcp.json"),    QStringLiteral(".claude"),     QStringLiteral(".vscode"),
-            QStringLiteral(".idea"),        QStringLiteral(".envrc"),      QStringLiteral(".gitmodules"),
-            QStringLiteral(".gitconfig"),   QStringLiteral(".bashrc"),     QStringLiteral(".bash_profile"),
-            QStringLiteral(".bash_login"),  QStringLiteral(".profile"),    QStringLiteral(".zshrc"),
-            QStringLiteral(".zshenv"),      QStringLiteral(".zprofile"),   QStringLiteral(".npmrc"),
-            QStringLiteral(".yarnrc"),      QStringLiteral(".yarnrc.yml"), QStringLiteral(".pnpmfile.cjs")};
+    // The git folder is protected only where it makes git run programs: its data must stay
+    // writable for git's own commands.
+    QStringList entries{QStringLiteral(".git/config"), QStringLiteral(".git/hooks")};
+    for (QString name : policy::protectedNames()) {
+        if (name.endsWith(u'*'))
+            name.chop(1); // `.yarnrc*`: the plain name stands for the family in the fallback
+        if (name.endsWith(u'/'))
+            name.chop(1);
+        if (name != QStringLiteral(".git"))
+            entries << name;
+    }
+    return entries;
 }
 
 SandboxSpec specForPolicy(const policy::Policy &policy)
@@ -79,7 +86,9 @@ SandboxSpec specForPolicy(const policy::Policy &policy)
     // The same credential stores and Gatehouse folders that the engine keeps the file tools out of.
     spec.denyRead = policy::credentialStores(policy.homeDir())
                     + policy::gatehouseFolders({policy.options().userConfigDir, policy.options().managedDir})
-                    + policy.sandboxDenyRead();
+                    + policy.sandboxDenyRead()
+                    // Other commands' staged writes (their overlays keep working underneath).
+                    << StagingArea::stagingRoot();
     return spec;
 }
 

@@ -31,6 +31,9 @@ struct SandboxSpec
     /// variables point there.
     QString proxySocket;
     quint16 proxyPort = 3128;
+    /// Where landing saves what the command's writes replace; empty: a new folder under
+    /// paths::dataDir()/checkpoints.
+    QString checkpointFolder;
     /// Captured output (SandboxProcess::Captured) keeps at most this many bytes of each channel.
     qint64 outputLimit = 1024 * 1024;
 };

@@ -27,6 +27,8 @@
 //   --stand-in-dir P   P does not exist: an empty read-only folder takes its place
 //   --stand-in-file P  P does not exist: an empty read-only file takes its place
 //   --hide PATH        PATH (a folder or a file) shows empty and read-only
+//   --pin PATH         PATH (a folder) becomes a mount point of its own, so that it cannot be
+//                      renamed or removed (the fallback keeps a denied entry's folders in place)
 // A protected path that is a symbolic link (a mount would land on its target, and the link could
 // still be replaced), or any mount that fails, stops the command from running (exit 125): the
 // sandbox is built whole or not at all. Hidden paths are hidden where their links point.
@@ -317,6 +319,15 @@ void mountAll(int argc, char **argv, int end)
             bindReadOnly(path, path);
             continue;
         }
+        if (std::strcmp(option, "--pin") == 0) {
+            // A mount point cannot be renamed or removed: what is mounted below it stays where it is.
+            struct stat info {};
+            if (::lstat(path, &info) != 0 || !S_ISDIR(info.st_mode))
+                continue; // not a folder (any more): nothing to keep in place
+            if (::mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0)
+                fail("cannot keep in place", path);
+            continue;
+        }
         if (!sources) {
             makeSources();
             sources = true;
@@ -353,7 +364,7 @@ bool dropCapabilities()
 
 bool isMountOption(const char *arg)
 {
-    return std::strcmp(arg, "--ro") == 0 || std::strcmp(arg, "--stand-in-dir") == 0
+    return std::strcmp(arg, "--ro") == 0 || std::strcmp(arg, "--pin") == 0 || std::strcmp(arg, "--stand-in-dir") == 0
            || std::strcmp(arg, "--stand-in-file") == 0 || std::strcmp(arg, "--hide") == 0;
 }
 

@@ -17,6 +17,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QProcess>
 #include <QTest>
 #include <QUuid>
 
@@ -275,16 +276,25 @@ private Q_SLOTS:
 
     void cancelRunningCommand()
     {
-        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch started && sleep 60"}}]}
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch started && sleep 60.2468"}}]}
 {"content":[{"type":"text","text":"never"}]}
 )");
         s.session->prompt(QStringLiteral("Wait."));
         QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
-        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(s.project + QStringLiteral("/started")); }, 30000));
+        // The command's writes are staged until it ends: it is seen running by its process.
+        const auto running = [] {
+            QProcess pgrep;
+            pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("^sleep 60.2468")});
+            pgrep.waitForFinished();
+            return !pgrep.readAllStandardOutput().trimmed().isEmpty();
+        };
+        QVERIFY(QTest::qWaitFor(running, 30000));
         s.session->cancel();
         QVERIFY(s.waitFinished());
         QCOMPARE(s.end(), agent::SessionEnd::Cancelled);
         QCOMPARE(s.session->toolCalls().first().result.details.value(QStringLiteral("exitStatus")).toInt(), 130);
+        // What it wrote before it was cancelled has landed.
+        QVERIFY(QFile::exists(s.project + QStringLiteral("/started")));
     }
 
     void fractionalTimeoutStillStopsTheCommand()
