@@ -86,6 +86,13 @@ void HeadlessOutput::decided(const agent::ToolCallRecord &record)
 
 void HeadlessOutput::toolFinished(const agent::ToolCallRecord &record)
 {
+    // What a command wrote that the sandbox held: discarded, since nobody could answer.
+    for (const QJsonValue &change : record.result.details.value(QStringLiteral("held")).toArray()) {
+        QJsonObject held = change.toObject();
+        held.insert(QStringLiteral("command"), record.call.input.value(QStringLiteral("command")).toString());
+        held.insert(QStringLiteral("toolUseId"), record.id);
+        m_held.append(held);
+    }
     if (m_format == Format::StreamJson) {
         line({{QStringLiteral("type"), QStringLiteral("tool_result")},
               {QStringLiteral("toolUseId"), record.id},
@@ -139,6 +146,15 @@ void HeadlessOutput::finished(const agent::AgentSession &session, agent::Session
                           .arg(refused.value(QStringLiteral("reason")).toString()));
             }
         }
+        if (!m_held.isEmpty()) {
+            print(QStringLiteral("\nHeld by the sandbox and discarded (nobody could answer):\n"));
+            for (const QJsonValue &value : std::as_const(m_held)) {
+                const QJsonObject held = value.toObject();
+                print(QStringLiteral("  - %1 %2 by `%3`: %4\n")
+                          .arg(held.value(QStringLiteral("path")).toString(), held.value(QStringLiteral("change")).toString(),
+                               held.value(QStringLiteral("command")).toString(), held.value(QStringLiteral("reason")).toString()));
+            }
+        }
         if (!ok)
             std::fprintf(stderr, "gatehouse: %s: %s\n", qPrintable(agent::sessionEndName(end)), qPrintable(terminalText(message)));
         return;
@@ -153,7 +169,8 @@ void HeadlessOutput::finished(const agent::AgentSession &session, agent::Session
                        {QStringLiteral("usage"), QJsonObject{{QStringLiteral("input_tokens"), session.usage().inputTokens},
                                                              {QStringLiteral("output_tokens"), session.usage().outputTokens}}},
                        {QStringLiteral("denied"), m_denied},
-                       {QStringLiteral("network_refused"), m_networkRefused}};
+                       {QStringLiteral("network_refused"), m_networkRefused},
+                       {QStringLiteral("held"), m_held}};
     line(result);
 }
 

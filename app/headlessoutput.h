@@ -45,6 +45,7 @@ private:
     FILE *m_out;
     QJsonArray m_denied;
     QJsonArray m_networkRefused;
+    QJsonArray m_held; ///< changes the sandbox held, discarded
     QString m_lastText;
 };
 

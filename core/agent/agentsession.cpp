@@ -10,6 +10,7 @@
 #include "agent/tools/filetools.h"
 #include "agent/tools/tooldefinitions.h"
 #include "approval/approvalbroker.h"
+#include "sandbox/staging.h"
 #include "audit/auditevents.h"
 #include "audit/auditlog.h"
 #include "log/logging.h"
@@ -371,9 +372,67 @@ void AgentSession::execute(const ContentBlock &use, const std::optional<FileChan
         toolDone(applyChange(m_context, *change));
     else if (tool == QStringLiteral("Bash")) {
         m_phase = Phase::Tool;
-        m_bash->start(use.input, [this](const ToolResult &result) { toolDone(result); });
+        m_bash->start(use.input, [this](const ToolResult &result) { bashDone(result); });
     } else if (tool == QStringLiteral("WebFetch"))
         runWebFetch(use, askedPerson);
+}
+
+void AgentSession::bashDone(const ToolResult &output)
+{
+    const std::shared_ptr<sandbox::StagingArea> held = m_bash->takeHeld();
+    if (!held) {
+        toolDone(output);
+        return;
+    }
+    const QList<sandbox::StagedChange> changes = held->held();
+    if (!m_broker || m_cancelled) {
+        // Nobody can answer (a headless run): what was held is discarded, and said so.
+        held->discardHeld();
+        heldAnswered(output, changes, false, QStringLiteral("nobody can answer in this run"));
+        return;
+    }
+    approval::ApprovalRequest request;
+    request.subject = approval::ApprovalRequest::Subject::HeldChanges;
+    request.call = m_current.call;
+    request.decision = m_current.decision;
+    request.modelDescription = m_current.call.input.value(QStringLiteral("description")).toString();
+    request.heldChanges = changes;
+    request.heldDiffs = heldDiffs(changes);
+    m_phase = Phase::Approval;
+    m_broker->submit(request, [this, held, output, changes](const approval::ApprovalAnswer &answer) {
+        QMetaObject::invokeMethod(this, [this, held, output, changes, answer] {
+            m_phase = Phase::Idle;
+            if (answer.allows() && !m_cancelled) {
+                const sandbox::LandingResult landed = held->landHeld();
+                ToolResult result = output;
+                result.content += describeLanding(landed, nullptr);
+                if (!landed.conflicts.isEmpty())
+                    result.details.insert(QStringLiteral("heldConflicts"), changeList(landed.conflicts));
+                heldAnswered(result, changes, true, {});
+            } else {
+                held->discardHeld();
+                heldAnswered(output, changes, false, answer.feedback);
+            }
+        }, Qt::QueuedConnection);
+    });
+}
+
+void AgentSession::heldAnswered(const ToolResult &output, const QList<sandbox::StagedChange> &changes, bool landed,
+                                const QString &why)
+{
+    ToolResult result = output;
+    result.details.insert(QStringLiteral("heldAnswer"), landed ? QStringLiteral("landed") : QStringLiteral("discarded"));
+    result.content += landed ? QStringLiteral("[the person landed the held changes]\n")
+                             : QStringLiteral("[the held changes were discarded%1]\n")
+                                   .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why);
+    QJsonObject fields{{QStringLiteral("tool"), m_current.call.tool},
+                       {QStringLiteral("toolUseId"), m_current.id},
+                       {QStringLiteral("answer"), landed ? QStringLiteral("land") : QStringLiteral("discard")},
+                       {QStringLiteral("changes"), changeList(changes)}};
+    if (!why.isEmpty())
+        fields.insert(QStringLiteral("reason"), why);
+    record(QStringLiteral("held"), fields);
+    toolDone(result);
 }
 
 void AgentSession::runWebFetch(const ContentBlock &use, bool askedPerson)

@@ -27,6 +27,7 @@ namespace gatehouse::sandbox {
 class NetworkApprover;
 class NetworkProxy;
 struct ConnectionEvent;
+struct StagedChange;
 }
 
 namespace gatehouse::agent {
@@ -122,6 +123,9 @@ private:
     void answered(const ContentBlock &use, const approval::ApprovalAnswer &answer, const std::optional<FileChange> &change);
     void execute(const ContentBlock &use, const std::optional<FileChange> &change, bool askedPerson);
     void runWebFetch(const ContentBlock &use, bool askedPerson);
+    /// A command ended: what its sandbox held goes to the person (or is discarded headless).
+    void bashDone(const ToolResult &output);
+    void heldAnswered(const ToolResult &output, const QList<sandbox::StagedChange> &changes, bool landed, const QString &why);
     void toolDone(const ToolResult &result);
     void finishTurnResults();
     void end(SessionEnd end, const QString &message);

@@ -3,7 +3,12 @@
 
 #include "sandbox/networkproxy.h"
 #include "sandbox/sandboxprocess.h"
+#include "sandbox/staging.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
 
 #include <algorithm>
@@ -73,18 +78,25 @@ void BashTool::finished(int exitStatus, const QString &error)
     bool truncated = false;
     QByteArray out;
     QByteArray err;
+    sandbox::LandingResult landing;
+    m_held.reset();
+    bool staged = false;
     if (m_process) {
         out = m_process->standardOutput();
         err = m_process->standardError();
         truncated = m_process->outputTruncated();
         elapsed = m_process->elapsedMs();
+        landing = m_process->landing();
+        staged = m_process->staged();
+        if (const auto area = m_process->staging(); area && !area->held().isEmpty())
+            m_held = area;
         m_process->deleteLater();
         m_process = nullptr;
     }
     if (m_proxy && !m_endpoint.isEmpty())
         m_proxy->closeEndpoint(m_endpoint);
     m_endpoint.clear();
-    result.content = formatCommandOutput(out, err, exitStatus, error, truncated);
+    result.content = formatCommandOutput(out, err, exitStatus, error, truncated) + describeLanding(landing, m_held);
     result.isError = exitStatus != 0;
     result.details = {{QStringLiteral("exitStatus"), exitStatus},
                       {QStringLiteral("durationMs"), elapsed},
@@ -93,10 +105,73 @@ void BashTool::finished(int exitStatus, const QString &error)
                       {QStringLiteral("outputTruncated"), truncated}};
     if (!error.isEmpty())
         result.details.insert(QStringLiteral("sandboxError"), error);
+    result.details.insert(QStringLiteral("writes"), staged ? QStringLiteral("staged") : QStringLiteral("fallback"));
+    result.details.insert(QStringLiteral("landed"), landing.landed.size());
+    if (!landing.checkpoint.isEmpty())
+        result.details.insert(QStringLiteral("checkpoint"), landing.checkpoint);
+    if (!landing.conflicts.isEmpty())
+        result.details.insert(QStringLiteral("conflicts"), changeList(landing.conflicts));
+    if (!landing.errors.isEmpty())
+        result.details.insert(QStringLiteral("landingErrors"), QJsonArray::fromStringList(landing.errors));
+    if (m_held)
+        result.details.insert(QStringLiteral("held"), changeList(m_held->held()));
     auto done = std::move(m_done);
     m_done = nullptr;
     if (done)
         done(result);
+}
+
+QJsonArray changeList(const QList<sandbox::StagedChange> &changes)
+{
+    QJsonArray list;
+    for (const sandbox::StagedChange &change : changes)
+        list.append(QJsonObject{{QStringLiteral("path"), change.path()},
+                                {QStringLiteral("change"), change.verb()},
+                                {QStringLiteral("reason"), change.held},
+                                {QStringLiteral("kept"), change.staged}});
+    return list;
+}
+
+QList<FileChange> heldDiffs(const QList<sandbox::StagedChange> &changes)
+{
+    constexpr qint64 limit = 1024 * 1024;
+    QList<FileChange> diffs;
+    for (const sandbox::StagedChange &change : changes) {
+        if (change.kind != sandbox::StagedChange::Kind::Write || change.isLink)
+            continue;
+        QFile before(change.path());
+        QFile after(change.staged);
+        if (!after.open(QIODevice::ReadOnly) || after.size() > limit)
+            continue;
+        FileChange diff;
+        diff.path = change.path();
+        diff.canonicalPath = change.path();
+        diff.tool = QStringLiteral("Bash");
+        diff.after = after.readAll();
+        diff.exists = QFileInfo(before).isFile() && !QFileInfo(before).isSymLink();
+        if (diff.exists) {
+            if (!before.open(QIODevice::ReadOnly) || before.size() > limit)
+                continue;
+            diff.before = before.readAll();
+        }
+        diffs << diff;
+    }
+    return diffs;
+}
+
+QString describeLanding(const sandbox::LandingResult &landing, const std::shared_ptr<sandbox::StagingArea> &held)
+{
+    QString text;
+    for (const sandbox::StagedChange &change : landing.conflicts)
+        text += QStringLiteral("[not written: %1 was changed outside the sandbox while the command ran; the command's version is "
+                               "kept aside]\n")
+                    .arg(change.path());
+    for (const QString &error : landing.errors)
+        text += QStringLiteral("[not written: %1]\n").arg(error);
+    if (held)
+        for (const sandbox::StagedChange &change : held->held())
+            text += QStringLiteral("[held for the person: %1 %2 (%3)]\n").arg(change.path(), change.verb(), change.held);
+    return text;
 }
 
 QString formatCommandOutput(const QByteArray &out, const QByteArray &err, int exitStatus, const QString &error,

@@ -7,11 +7,17 @@
 #include <QObject>
 #include <QPointer>
 
+#include <QJsonArray>
+
 #include <functional>
+#include <memory>
 
 namespace gatehouse::sandbox {
 class NetworkProxy;
 class SandboxProcess;
+class StagingArea;
+struct LandingResult;
+struct StagedChange;
 }
 
 namespace gatehouse::agent {
@@ -40,6 +46,9 @@ public:
     /// Kills the command and everything it started; done() follows with exit status 130.
     void cancel();
     bool isRunning() const;
+    /// The staging folders of the last command when it left changes held for the person
+    /// (SECURITY-MODEL.md section 6), to land or discard; null when nothing was held.
+    std::shared_ptr<sandbox::StagingArea> takeHeld() { return std::exchange(m_held, nullptr); }
 
 private:
     void finished(int exitStatus, const QString &error);
@@ -47,10 +56,21 @@ private:
     sandbox::SandboxSpec m_spec;
     QPointer<sandbox::NetworkProxy> m_proxy;
     sandbox::SandboxProcess *m_process = nullptr;
+    std::shared_ptr<sandbox::StagingArea> m_held;
     QString m_endpoint;
     QString m_command;
     std::function<void(const ToolResult &)> m_done;
 };
+
+/// The changes as the tool's details list them (path, change, reason, kept).
+QJsonArray changeList(const QList<sandbox::StagedChange> &changes);
+/// What the model reads about landing: what was not written (conflicts, errors) and what waits
+/// for the person.
+QString describeLanding(const sandbox::LandingResult &landing, const std::shared_ptr<sandbox::StagingArea> &held);
+
+/// The held changes that are files, as before/after for the review (text and binary alike, each
+/// side up to 1 MiB; larger files and folders are listed by the change alone).
+QList<FileChange> heldDiffs(const QList<sandbox::StagedChange> &changes);
 
 /// The text the model reads for a finished command: standard output, standard error, the exit
 /// status when not 0, and notes on truncation, timeout and the sandbox.

@@ -75,6 +75,17 @@ void ApprovalBroker::reload()
 quint64 ApprovalBroker::submit(ApprovalRequest request, AnswerHandler onAnswer)
 {
     request.id = m_nextId++;
+    if (request.subject == ApprovalRequest::Subject::HeldChanges) {
+        // Held changes are one command's writes: landed or discarded now, never remembered.
+        request.alwaysOffered = false;
+        request.alwaysUnavailableReason = u"held changes are answered for one command at a time"_s;
+        request.sessionOffered = false;
+        request.sessionUnavailableReason = request.alwaysUnavailableReason;
+        m_pending.append(Pending{request, std::move(onAnswer)});
+        Q_EMIT requestAdded(request.id);
+        Q_EMIT pendingChanged();
+        return request.id;
+    }
     request.proposedLayer = m_options.projectTrusted ? policy::Layer::Local : policy::Layer::User;
     const Proposal proposal = proposeRules(request.call, request.decision, m_policy, request.proposedLayer);
     request.proposedRules = proposal.rules;
@@ -160,6 +171,8 @@ Expected<AnswerOutcome> ApprovalBroker::allowForSession(const Pending &pending, 
 Expected<AnswerOutcome> ApprovalBroker::allowAlways(const Pending &pending, const ApprovalAnswer &answer)
 {
     const ApprovalRequest &request = pending.request;
+    if (request.subject == ApprovalRequest::Subject::HeldChanges)
+        return fail(request.alwaysUnavailableReason);
     const Proposal proposal = proposeRules(request.call, request.decision, m_policy, answer.layer);
     if (!proposal.offered)
         return fail(u"\"always allow\" is not available: %1"_s.arg(proposal.reason));

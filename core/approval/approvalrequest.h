@@ -4,6 +4,7 @@
 #include "agent/tool.h"
 #include "policy/decision.h"
 #include "policy/rule.h"
+#include "sandbox/stagedchanges.h"
 
 #include <QMetaType>
 #include <QString>
@@ -18,7 +19,13 @@ namespace gatehouse::approval {
 /// the agent.
 struct ApprovalRequest
 {
+    /// What is asked: may this call run, or may what a command wrote that the sandbox held
+    /// (SECURITY-MODEL.md section 6) land on the real files? A held-changes request is answered
+    /// once: AllowOnce lands them, Deny (with or without feedback) discards them.
+    enum class Subject { Call, HeldChanges };
+
     quint64 id = 0;
+    Subject subject = Subject::Call;
     policy::ToolCall call;
     /// The engine's answer: reason, risks and description are shown to the person.
     policy::Decision decision;
@@ -26,6 +33,10 @@ struct ApprovalRequest
     QString modelDescription;
     /// For edits: the file before and after, for the side-by-side review.
     std::optional<agent::FileChange> change;
+    /// For held changes: each change with why it was held (call is the command that made them),
+    /// and the files among them as before/after for the review (text files up to a size).
+    QList<sandbox::StagedChange> heldChanges;
+    QList<agent::FileChange> heldDiffs;
 
     /// The rules "always" would save to proposedLayer (editable by the person before saving).
     QStringList proposedRules;

@@ -254,6 +254,8 @@ void SandboxProcess::done(int status, const QString &error)
     // What the command wrote lands now, whatever its status (also after a timeout or cancel):
     // a command stopped halfway has still changed what it changed.
     if (m_staging && m_process) {
+        QElapsedTimer landing;
+        landing.start();
         if (m_overlays) {
             if (auto collected = m_staging->collect(); !collected)
                 m_landing.errors << collected.error().message;
@@ -267,6 +269,7 @@ void SandboxProcess::done(int status, const QString &error)
         m_landing.conflicts = landed.conflicts;
         m_landing.errors += landed.errors;
         m_landing.checkpoint = landed.checkpoint;
+        m_landingUs = landing.nsecsElapsed() / 1000;
     }
     if (m_lifeline >= 0) {
         ::close(m_lifeline);

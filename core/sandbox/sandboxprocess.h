@@ -55,6 +55,8 @@ public:
     /// Whether the writes were staged in overlays; false: the fallback (see fallbackReason()).
     bool staged() const { return m_overlays; }
     QString fallbackReason() const { return m_fallbackReason; }
+    /// How long reading and landing the staged writes (or the fallback's scan) took, in microseconds.
+    qint64 landingMicroseconds() const { return m_landingUs; }
 
 Q_SIGNALS:
     /// @p error says why when the sandbox stopped the command or could not be built.
@@ -76,6 +78,7 @@ private:
     timespec m_started{};
     bool m_overlays = false;
     QString m_fallbackReason;
+    qint64 m_landingUs = 0;
     QStringList m_standIns; ///< the fallback's stand-ins in use (not the command's)
     SandboxSpec m_spec;
     int m_statusPipe = -1; ///< read end: bubblewrap reports the command's pid once the sandbox stands

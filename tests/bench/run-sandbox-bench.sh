@@ -9,14 +9,17 @@
 #    `gatehouse --version`, the part of that which is the program's own start;
 #  - download throughput from a loopback HTTP server: curl through the sandbox, its bridge and
 #    the proxy, against the same curl outside.
-# Usage: run-sandbox-bench.sh [RUNS] [MEGABYTES]
+#  - staged writes: a command changing 0, 1, 1,000 and 10,000 files, in a project of 10,000 and of
+#    100,000 files, staged and landed, in the fallback, and under a bare bwrap (bench_staging).
+# Usage: run-sandbox-bench.sh [RUNS] [MEGABYTES] [STAGING_RUNS]
 set -euo pipefail
 checkout=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 runs=${1:-50}
 megabytes=${2:-1024}
+staging_runs=${3:-7}
 exec "$checkout/packaging/devenv.sh" exec -- bash -c '
 set -euo pipefail
-checkout=$1 runs=$2 megabytes=$3
+checkout=$1 runs=$2 megabytes=$3 staging_runs=$4
 build=${GATEHOUSE_BUILD_DIR:-$checkout/build}
 "$checkout/packaging/build.sh" >/dev/null 2>&1
 gatehouse=$build/app/gatehouse
@@ -41,6 +44,10 @@ echo "gatehouse run (with the proxy) true: ${proxied} us (median of $runs), rati
 version=$(measure "$gatehouse" --version)
 echo "gatehouse --version (program start): ${version} us (median of $runs)"
 (cd "$project" && GATEHOUSE_SANDBOX_HELPER=$build/app/gatehouse-sandbox-helper "$build/tests/bench/bench_sandbox" "$project" "$runs")
+# Staged writes: a private cache home, so that the staging folders are on the projects' file system.
+staging=$(mktemp -d)
+(XDG_CACHE_HOME=$staging/cache XDG_DATA_HOME=$staging/data GATEHOUSE_SANDBOX_HELPER=$build/app/gatehouse-sandbox-helper \
+    "$build/tests/bench/bench_staging" "$staging" "$staging_runs"; rm -rf "$staging")
 
 bytes=$((megabytes * 1024 * 1024))
 speed() { "$@" -s -o /dev/null -w "%{speed_download}\n" "http://localhost:$port/bytes/$bytes"; }
@@ -48,4 +55,4 @@ direct=$(speed curl --noproxy "*")
 through=$(cd "$project" && speed "$gatehouse" run --allow-domain localhost -- curl)
 echo "download of ${megabytes} MiB on loopback, direct:        $(awk -v s="$direct" "BEGIN {printf \"%.0f\", s / 1048576}") MiB/s"
 echo "download of ${megabytes} MiB through sandbox and proxy:   $(awk -v s="$through" "BEGIN {printf \"%.0f\", s / 1048576}") MiB/s, ratio $(ratio "$through" "$direct")"
-' bench "$checkout" "$runs" "$megabytes"
+' bench "$checkout" "$runs" "$megabytes" "$staging_runs"

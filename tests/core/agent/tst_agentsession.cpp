@@ -274,6 +274,46 @@ private Q_SLOTS:
         QCOMPARE(s.session->messages().last().role, agent::Role::User);
     }
 
+    // What a command wrote that the sandbox held is a question of its own: land or discard.
+    void heldChangesAreAskedAbout_data()
+    {
+        QTest::addColumn<bool>("land");
+        QTest::newRow("landed") << true;
+        QTest::newRow("discarded") << false;
+    }
+
+    void heldChangesAreAskedAbout()
+    {
+        QFETCH(bool, land);
+        Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"echo plain > plain.txt; mkdir -p .vscode; echo '{\"x\":1}' > .vscode/tasks.json","description":"Write files"}}]}
+{"content":[{"type":"text","text":"done"}]}
+)");
+        s.session->prompt(QStringLiteral("Write."));
+        QVERIFY(s.answerNext(answer(Kind::AllowOnce))); // the command itself
+        QVERIFY(QTest::qWaitFor([&] { return !s.broker->pending().isEmpty(); }, 30000));
+        const approval::ApprovalRequest held = s.broker->pending().first();
+        QCOMPARE(held.subject, approval::ApprovalRequest::Subject::HeldChanges);
+        QCOMPARE(held.call.input.value(QStringLiteral("command")).toString().left(10), QStringLiteral("echo plain"));
+        QCOMPARE(held.heldChanges.size(), 1);
+        QCOMPARE(held.heldChanges.first().path(), s.project + QStringLiteral("/.vscode"));
+        QVERIFY(!held.alwaysOffered && !held.sessionOffered);
+        QVERIFY(!s.broker->answer(held.id, answer(Kind::AllowAlways))); // refused: one command's writes
+        QVERIFY(!s.broker->answer(held.id, answer(Kind::AllowSession)));
+        // What was not held has landed already; the held folder waits.
+        QCOMPARE(contents(s.project + QStringLiteral("/plain.txt")), QByteArray("plain\n"));
+        QVERIFY(!QFileInfo::exists(s.project + QStringLiteral("/.vscode")));
+        QVERIFY(s.broker->answer(held.id, answer(land ? Kind::AllowOnce : Kind::Deny)));
+        QVERIFY(s.waitFinished());
+        QCOMPARE(contents(s.project + QStringLiteral("/.vscode/tasks.json")),
+                 land ? QByteArray("{\"x\":1}\n") : QByteArray("<missing>"));
+        const QString result = s.results().first().text;
+        QVERIFY2(result.contains(QStringLiteral("[held for the person: ") + s.project + QStringLiteral("/.vscode")), qPrintable(result));
+        QVERIFY2(result.contains(land ? QStringLiteral("landed the held changes") : QStringLiteral("discarded")), qPrintable(result));
+        const QList<QJsonObject> audited = s.audit(QStringLiteral("held"));
+        QCOMPARE(audited.size(), 1);
+        QCOMPARE(audited.first().value(QStringLiteral("answer")).toString(), land ? QStringLiteral("land") : QStringLiteral("discard"));
+    }
+
     void cancelRunningCommand()
     {
         Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"touch started && sleep 60.2468"}}]}

@@ -243,6 +243,36 @@ private Q_SLOTS:
         }
     }
 
+    // What a sandboxed command wrote that was held: landed once or discarded, never remembered.
+    void heldChangesAreAnsweredOnceOnly()
+    {
+        Fixture fixture;
+        ApprovalBroker broker(fixture.options());
+        ApprovalRequest request = requestFor(broker, bash(QStringLiteral("npm install")));
+        request.subject = ApprovalRequest::Subject::HeldChanges;
+        sandbox::StagedChange change;
+        change.folder = fixture.options().projectDir;
+        change.relative = QStringLiteral(".husky/pre-commit");
+        change.held = QStringLiteral(".husky is protected");
+        request.heldChanges = {change};
+        std::optional<ApprovalAnswer> heard;
+        const quint64 id = broker.submit(request, [&heard](const ApprovalAnswer &answer) { heard = answer; });
+        const ApprovalRequest queued = *broker.request(id);
+        QVERIFY(!queued.alwaysOffered);
+        QVERIFY(!queued.sessionOffered);
+        QVERIFY(queued.proposedRules.isEmpty());
+        for (Kind refused : {Kind::AllowAlways, Kind::AllowSession})
+            QVERIFY(!broker.answer(id, answerOf(refused, Layer::User)));
+        QVERIFY(!heard.has_value());
+        QVERIFY(broker.sessionRules().isEmpty());
+        QVERIFY(broker.answer(id, answerOf(Kind::AllowOnce)));
+        QVERIFY(heard.has_value());
+        QCOMPARE(heard->kind, Kind::AllowOnce);
+        // Nothing about the command is remembered: the next one asks again.
+        QVERIFY(!broker.allowedForSession(bash(QStringLiteral("npm install"))));
+        QVERIFY(broker.sessionRules().isEmpty());
+    }
+
     void endingTheSessionDeniesWhatIsPending()
     {
         Fixture fixture;
