@@ -77,8 +77,10 @@ bool carriesCredential(const QString &value)
     static const QRegularExpression secretParameter =
         regex("(?i)[?&#](?:[a-z0-9_.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|apikey|auth|credential|signature)"
               "[a-z0-9_.-]*|sig|key|code|x-amz-credential|x-amz-security-token)=[^&#\\s]");
+    // A header's value kept whole: "Bearer <token>", "Basic <base64 of user:password>".
+    static const QRegularExpression authorization = regex("(?i)\\b(?:bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}");
     return value.contains(tokenPattern()) || value.contains(userPart) || value.contains(secretParameter)
-           || value.contains(QStringLiteral("PRIVATE KEY-----"));
+           || value.contains(authorization) || value.contains(QStringLiteral("PRIVATE KEY-----"));
 }
 
 } // namespace gatehouse::secrets

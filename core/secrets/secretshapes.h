@@ -26,7 +26,7 @@ const QRegularExpression &urlPasswordPattern();
 
 /// Whether @p value carries a credential: a token of tokenPattern(), a URL with any user part
 /// (scheme://user:password@ or scheme://token@), a URL query parameter named like a secret
-/// (?access_token=, &sig=...), or a private key block.
+/// (?access_token=, &sig=...), an authorization value ("Bearer ...", "Basic ..."), or a private key block.
 bool carriesCredential(const QString &value);
 
 } // namespace gatehouse::secrets

@@ -97,7 +97,9 @@ bool loadCommandFilter()
 
     // Sockets: only the families a command needs to reach the proxy's bridge and to ask for its
     // own routes. Netlink only for NETLINK_ROUTE: the other protocols (uevents, audit, sock_diag,
-    // generic netlink and its families) are kernel interfaces nothing ordinary needs.
+    // generic netlink and its families) are kernel interfaces nothing ordinary needs. EPERM, not
+    // EAFNOSUPPORT: the message a program prints then says it was refused (as every refusal here
+    // does), rather than sending the person after a kernel module that is not missing.
     rules.allowOnly(SCMP_SYS(socket), 0, low32, {AF_INET, AF_INET6, AF_NETLINK});
     const scmp_arg_cmp netlink{0, SCMP_CMP_MASKED_EQ, low32, AF_NETLINK};
     rules.allowOnly(SCMP_SYS(socket), 2, low32, {NETLINK_ROUTE}, &netlink);

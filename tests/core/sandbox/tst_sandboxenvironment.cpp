@@ -170,6 +170,9 @@ private Q_SLOTS:
         QTest::newRow("a URL user") << QStringLiteral("https://oauth2@gitlab.example.org") << true;
         QTest::newRow("a discord webhook") << QStringLiteral("https://discord.com/api/webhooks/123/abc") << true;
         QTest::newRow("a stripe key") << QStringLiteral("sk_live_0123456789abcdefghijklmn") << true;
+        QTest::newRow("a bearer header value") << QStringLiteral("Authorization: Bearer abc.def-123456") << true;
+        QTest::newRow("basic credentials") << QStringLiteral("Basic dXNlcjpwYXNzd29yZA==") << true;
+        QTest::newRow("a word basic") << QStringLiteral("basic") << false;
         QTest::newRow("a hugging face token") << QStringLiteral("hf_0123456789abcdefghijklmnopqrstuv") << true;
     }
 
