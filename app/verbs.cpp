@@ -17,6 +17,7 @@
 #include "sandbox/bwraprunner.h"
 #include "sandbox/hostrules.h"
 #include "sandbox/networkproxy.h"
+#include "sandbox/sandboxenvironment.h"
 #include "trust/truststore.h"
 
 #include <QCoreApplication>
@@ -178,6 +179,17 @@ int runRules(const QStringList &arguments)
         if (count == 0)
             text << "  (none)\n";
     }
+    // What of this environment a sandboxed command would get, and why.
+    QStringList withheld;
+    QStringList passed =
+        sandbox::sandboxEnvironment(QProcessEnvironment::systemEnvironment(), policy.sandboxEnvironmentAllow(), &withheld).keys();
+    passed.sort();
+    const auto listed = [](const QStringList &names) { return names.isEmpty() ? QStringLiteral("(none)") : names.join(QStringLiteral(", ")); };
+    text << "\nEnvironment of sandboxed commands:\n";
+    text << "  by default: " << sandbox::defaultEnvironmentAllow().join(QStringLiteral(", ")) << '\n';
+    text << "  sandbox.environment.allow: " << listed(policy.sandboxEnvironmentAllow()) << '\n';
+    text << "  passed from this environment: " << listed(passed) << '\n';
+    text << "  withheld, their values carry credentials: " << listed(withheld) << '\n';
     if (!policy.ignored().isEmpty()) {
         text << "\nNot applied:\n";
         for (const QString &item : policy.ignored())

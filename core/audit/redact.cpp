@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "audit/redact.h"
 
-#include "sandbox/sandboxspec.h"
+#include "secrets/secretshapes.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -25,7 +25,7 @@ bool nameLooksSecret(QString name)
     while (name.startsWith(u'-'))
         name.remove(0, 1);
     name.replace(u'-', u'_');
-    return !name.isEmpty() && sandbox::looksSecret(name);
+    return !name.isEmpty() && secrets::looksSecretName(name);
 }
 
 // Replaces, in each match of @p pattern, the capture group @p group by the marker, when
@@ -85,16 +85,7 @@ QString redactSecrets(const QString &input)
     text = maskGroup(text, pem, 3);
 
     // Keys and tokens recognisable by their shape.
-    static const QRegularExpression tokens =
-        regex("(?<![A-Za-z0-9_-])("
-              "sk-[A-Za-z0-9_-]{20,}" // Anthropic, OpenAI (sk-ant-, sk-proj-)
-              "|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}" // GitHub
-              "|xox[abprs]-[A-Za-z0-9-]{10,}" // Slack
-              "|(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])" // AWS access key ids
-              "|AIza[A-Za-z0-9_-]{35}" // Google
-              "|eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*" // JWT
-              ")");
-    text = maskGroup(text, tokens, 1);
+    text = maskGroup(text, secrets::tokenPattern(), 1);
 
     // Header values: the scheme (Bearer, Basic...) stays.
     static const QRegularExpression authorization = regex("(?i)(\\b(?:proxy-)?authorization[\"']?\\s*[:=]\\s*[\"']?)((?"
@@ -106,8 +97,7 @@ QString redactSecrets(const QString &input)
     text = maskGroup(text, apiKeyHeader, 2);
 
     // Passwords in URLs: scheme://user:password@host.
-    static const QRegularExpression urlCredentials = regex("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@\"']*):([^/\\s@\"']+)@");
-    text = maskGroup(text, urlCredentials, 2);
+    text = maskGroup(text, secrets::urlPasswordPattern(), 2);
 
     // NAME=value, export NAME=value, --password=value, where the name looks secret.
     static const QRegularExpression assignment =

@@ -19,13 +19,11 @@ QString redactedMarker();
 
 /// @p text with the secrets it contains masked:
 /// - values Gatehouse registered with registerSecret(), wherever they appear;
-/// - API keys and tokens by their shape: Anthropic and OpenAI (sk-..., sk-ant-..., sk-proj-...),
-///   GitHub (ghp_, gho_, ghs_, ghu_, ghr_, github_pat_), Slack (xoxa-, xoxb-, xoxp-, xoxr-, xoxs-),
-///   AWS access key ids (AKIA..., ASIA...), Google (AIza...), JWTs (eyJ....eyJ....);
+/// - API keys and tokens by their shape (secrets::tokenPattern());
 /// - PEM private key blocks;
 /// - header values of Authorization (the scheme stays) and x-api-key;
 /// - passwords in URLs (https://user:[redacted]@host);
-/// - values assigned to names that look secret (sandbox::looksSecret): NAME=value,
+/// - values assigned to names that look secret (secrets::looksSecretName): NAME=value,
 ///   export NAME=value, --password=value, "api_key": "value", aws_secret_access_key = value.
 QString redactSecrets(const QString &text);
 

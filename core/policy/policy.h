@@ -78,6 +78,9 @@ public:
     const QStringList &sandboxDenyRead() const { return m_denyRead; }
     const QStringList &sandboxAllowWrite() const { return m_allowWrite; }
     bool alwaysAllowForbidden() const { return m_disableAlwaysAllow; }
+    /// Variables sandboxed commands get besides the default ones (sandbox.environment.allow of
+    /// every layer; a project's own only once the folder is trusted).
+    const QStringList &sandboxEnvironmentAllow() const { return m_environmentAllow; }
 
 private:
     PolicyOptions m_options;
@@ -96,6 +99,7 @@ private:
     QStringList m_denyRead;
     QStringList m_allowWrite;
     bool m_disableAlwaysAllow = false;
+    QStringList m_environmentAllow;
 };
 
 } // namespace gatehouse::policy

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace gatehouse::policy {
 namespace {
@@ -192,7 +193,7 @@ public:
             return std::unexpected(sandbox.error());
         unknownKeys(*sandbox,
                     {QStringLiteral("enabled"), QStringLiteral("autoAllow"), QStringLiteral("network"),
-                     QStringLiteral("filesystem")},
+                     QStringLiteral("filesystem"), QStringLiteral("environment")},
                     {QStringLiteral("sandbox")});
         auto autoAllow = boolean(*sandbox, QStringLiteral("autoAllow"), {QStringLiteral("sandbox"), QStringLiteral("autoAllow")});
         if (!autoAllow)
@@ -223,6 +224,21 @@ public:
             for (const QString &entry : std::as_const(*list))
                 *target << resolvePath(entry, m_anchors.settingsBase, m_anchors.home).canonical;
         }
+
+        auto environment = object(*sandbox, QStringLiteral("environment"), {QStringLiteral("sandbox"), QStringLiteral("environment")});
+        if (!environment)
+            return std::unexpected(environment.error());
+        unknownKeys(*environment, {QStringLiteral("allow")}, {QStringLiteral("sandbox"), QStringLiteral("environment")});
+        const QStringList environmentKey{QStringLiteral("sandbox"), QStringLiteral("environment"), QStringLiteral("allow")};
+        auto environmentAllow = stringList(*environment, QStringLiteral("allow"), environmentKey);
+        if (!environmentAllow)
+            return std::unexpected(environmentAllow.error());
+        // A name, or a name prefix and one '*': a lone '*' would pass the whole environment.
+        static const QRegularExpression variablePattern(QStringLiteral("\\A[A-Za-z_][A-Za-z0-9_]*\\*?\\z"));
+        for (const QString &name : std::as_const(*environmentAllow))
+            if (!variablePattern.match(name).hasMatch())
+                return std::unexpected(error(environmentKey, QStringLiteral("\"%1\" is not a variable name or NAME_PREFIX* pattern").arg(name)));
+        m_file.environmentAllow = *environmentAllow;
 
         auto env = object(root, QStringLiteral("env"), {QStringLiteral("env")});
         if (!env)

@@ -140,7 +140,7 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
         connect(m_process, &QProcess::readyReadStandardOutput, this, [this] { collect(QProcess::StandardOutput); });
         connect(m_process, &QProcess::readyReadStandardError, this, [this] { collect(QProcess::StandardError); });
     }
-    m_process->setProcessEnvironment(scrubbedEnvironment(QProcessEnvironment::systemEnvironment(), spec.passEnvironment));
+    m_process->setProcessEnvironment(sandboxEnvironment(QProcessEnvironment::systemEnvironment(), spec.environmentAllow));
     const int writeEnd = status[1];
     const int readEnd = status[0];
     const int lifelineRead = lifeline[0];

@@ -6,45 +6,7 @@
 #include "policy/sensitivepaths.h"
 #include "sandbox/staging.h"
 
-#include <QRegularExpression>
-
 namespace gatehouse::sandbox {
-
-bool looksSecret(const QString &name)
-{
-    const QString upper = name.toUpper();
-    static const QStringList markers{QStringLiteral("TOKEN"),      QStringLiteral("SECRET"),  QStringLiteral("PASSWORD"),
-                                     QStringLiteral("PASSWD"),     QStringLiteral("API_KEY"), QStringLiteral("APIKEY"),
-                                     QStringLiteral("CREDENTIAL"), QStringLiteral("PRIVATE"),
-                                     QStringLiteral("SESSION"),    QStringLiteral("COOKIE"),  QStringLiteral("_KEY"),
-                                     QStringLiteral("ACCESS_KEY")};
-    for (const QString &marker : markers)
-        if (upper.contains(marker))
-            return true;
-    // AUTH as in GITHUB_AUTH or AUTH_HEADER, not as in GIT_AUTHOR_NAME.
-    static const QRegularExpression auth(QStringLiteral("AUTH(?!OR)"));
-    if (upper.contains(auth))
-        return true;
-    static const QStringList prefixes{QStringLiteral("ANTHROPIC_"), QStringLiteral("OPENAI_"), QStringLiteral("AWS_"),
-                                      QStringLiteral("AZURE_"),     QStringLiteral("GOOGLE_"), QStringLiteral("GCP_"),
-                                      QStringLiteral("GH_"),        QStringLiteral("GITHUB_"), QStringLiteral("NPM_")};
-    for (const QString &prefix : prefixes)
-        if (upper.startsWith(prefix))
-            return true;
-    // Sockets and agents that hand out credentials.
-    return upper == QStringLiteral("SSH_AUTH_SOCK") || upper == QStringLiteral("GPG_AGENT_INFO")
-           || upper == QStringLiteral("DBUS_SESSION_BUS_ADDRESS") || upper == QStringLiteral("GNOME_KEYRING_CONTROL");
-}
-
-QProcessEnvironment scrubbedEnvironment(const QProcessEnvironment &environment, const QStringList &pass)
-{
-    QProcessEnvironment result;
-    const QStringList keys = environment.keys();
-    for (const QString &key : keys)
-        if (pass.contains(key) || !looksSecret(key))
-            result.insert(key, environment.value(key));
-    return result;
-}
 
 QList<QPair<QString, QString>> proxyEnvironment(quint16 port)
 {
@@ -89,6 +51,7 @@ SandboxSpec specForPolicy(const policy::Policy &policy)
                     + policy.sandboxDenyRead()
                     // Other commands' staged writes (their overlays keep working underneath).
                     << StagingArea::stagingRoot();
+    spec.environmentAllow = policy.sandboxEnvironmentAllow();
     return spec;
 }
 

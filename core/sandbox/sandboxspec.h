@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QProcessEnvironment>
+#include "sandbox/sandboxenvironment.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -24,8 +25,9 @@ struct SandboxSpec
     QString workingDirectory;
     /// Seconds before the command and everything it started are killed (exit 124); 0: no limit.
     int timeoutSeconds = 0;
-    /// Environment variables passed through although their names look like secrets.
-    QStringList passEnvironment;
+    /// Variables passed besides defaultEnvironmentAllow() (sandbox.environment.allow): names and
+    /// NAME_PREFIX* patterns; a value carrying a credential never passes (sandboxEnvironment()).
+    QStringList environmentAllow;
     /// The network proxy's Unix socket for this command (NetworkProxy::openEndpoint); empty: no
     /// network at all. Inside, the helper serves it on 127.0.0.1:proxyPort and the proxy
     /// variables point there.
@@ -46,12 +48,6 @@ SandboxSpec specForPolicy(const policy::Policy &policy);
 /// The proxy variables a sandboxed command gets for @p port (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
 /// their lower-case forms, and NO_PROXY empty so that every host goes through the proxy).
 QList<QPair<QString, QString>> proxyEnvironment(quint16 port);
-
-/// Whether a variable's name says it holds a secret (tokens, keys, passwords, credentials...).
-bool looksSecret(const QString &name);
-
-/// @p environment without the variables whose names look secret, except those in @p pass.
-QProcessEnvironment scrubbedEnvironment(const QProcessEnvironment &environment, const QStringList &pass);
 
 /// Names that nothing writes without an explicit answer (SECURITY-MODEL.md section 4), as they
 /// are protected inside each writable folder by the sandbox. Inside the sandbox the git folder is

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runsupport.h"
+#include "testenv.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -69,6 +71,15 @@ QByteArray pgrep(const QString &pattern)
     process.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
     process.waitForFinished();
     return process.readAllStandardOutput().trimmed();
+}
+
+bool useOwnRuntimeFolder(const QString &name)
+{
+    const QString runtime = scratchRoot() + QStringLiteral("/runtime-") + name;
+    if (!QDir().mkpath(runtime) || !QFile::setPermissions(runtime, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+        return false;
+    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(runtime));
+    return true;
 }
 
 QString childProgram(const QString &project, const QString &name)

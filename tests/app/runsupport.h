@@ -35,6 +35,9 @@ QByteArray contents(const QString &path);
 QStringList allow(const QString &host);
 /// The process ids whose command line matches @p pattern (pgrep -f).
 QByteArray pgrep(const QString &pattern);
+/// Points XDG_RUNTIME_DIR at a runtime folder of this test's own (the sandboxes' lock and record
+/// of stand-ins), so that its checks do not depend on the sandboxes of tests ctest -j runs alongside.
+bool useOwnRuntimeFolder(const QString &name);
 /// This test program copied into @p project (under @p name), to run as a child inside the
 /// sandbox: the build folder may lie in the host's /tmp, which the sandbox replaces by its own.
 QString childProgram(const QString &project, const QString &name);
