@@ -9,6 +9,7 @@
 #include "approval/approvalbroker.h"
 #include "audit/auditlog.h"
 #include "policy/engine.h"
+#include "sandbox/networkproxy.h"
 
 #include "testenv.h"
 
@@ -22,6 +23,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <QUuid>
 
 #include <memory>
@@ -52,7 +54,8 @@ struct Session
     std::unique_ptr<QSignalSpy> asked;
 
     explicit Session(const QByteArray &script, const QHash<QString, QByteArray> &files = {},
-                     const QByteArray &userSettings = {}, bool trusted = true)
+                     const QByteArray &userSettings = {}, bool trusted = true,
+                     sandbox::NetworkApprover *networkApprover = nullptr)
     {
         root = test::scratchRoot() + QStringLiteral("/agentsession-") + QUuid::createUuid().toString(QUuid::Id128).left(8);
         project = root + QStringLiteral("/project");
@@ -74,7 +77,7 @@ struct Session
         agent::SessionSetup setup;
         setup.policy = options;
         setup.model = QStringLiteral("replay");
-        session = std::make_unique<agent::AgentSession>(setup, client.get(), broker.get(), auditLog.get(), nullptr, nullptr);
+        session = std::make_unique<agent::AgentSession>(setup, client.get(), broker.get(), auditLog.get(), nullptr, networkApprover);
         finished = std::make_unique<QSignalSpy>(session.get(), &agent::AgentSession::finished);
         asked = std::make_unique<QSignalSpy>(broker.get(), &approval::ApprovalBroker::requestAdded);
     }
@@ -186,6 +189,18 @@ public:
 private:
     QTcpServer m_server;
     std::vector<QTcpSocket *> m_sockets;
+};
+
+// Stands in for the person at the proxy: refuses every host, and counts the questions.
+class RefusingApprover final : public QObject, public sandbox::NetworkApprover
+{
+public:
+    void ask(const sandbox::NetworkRequest &, std::function<void(sandbox::NetworkAnswer)> answer) override
+    {
+        ++asked;
+        QTimer::singleShot(0, this, [answer] { answer(sandbox::NetworkAnswer::Deny); }); // later, as a person would
+    }
+    int asked = 0;
 };
 
 // A script line that runs @p command with Bash, as call @p id.
@@ -541,6 +556,37 @@ private Q_SLOTS:
         QVERIFY2(results.at(1).text.contains(QStringLiteral("HTTP 404")), qPrintable(results.at(1).text)); // fetched
         QCOMPARE(s.broker->sessionRules(), QStringList{QStringLiteral("WebFetch(domain:localhost)")});
         QVERIFY2(results.at(2).text.contains(QString::fromLatin1(Upstream::body)), qPrintable(results.at(2).text));
+    }
+
+    void hostRefusedAtTheProxyIsRefusedToWebFetch()
+    {
+        // The person refused the host when a command asked for it; a rule allowing the host is
+        // added later. The fetch and the next command are refused alike.
+        Upstream upstream(true);
+        RefusingApprover approver;
+        const QJsonObject fetch{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                                {QStringLiteral("id"), QStringLiteral("w1")},
+                                {QStringLiteral("name"), QStringLiteral("WebFetch")},
+                                {QStringLiteral("input"), QJsonObject{{QStringLiteral("url"), QStringLiteral("http://localhost:%1/missing").arg(upstream.port())},
+                                                                      {QStringLiteral("prompt"), QStringLiteral("What is it?")}}}};
+        Session s(bashLine(QStringLiteral("t1"), curlCommand(upstream.port()))
+                      + QJsonDocument(QJsonObject{{QStringLiteral("content"), QJsonArray{fetch}}}).toJson(QJsonDocument::Compact) + "\n"
+                      + bashLine(QStringLiteral("t2"), curlCommand(upstream.port())) + endLine,
+                  {}, {}, true, &approver);
+        s.afterCall(QStringLiteral("t1"), [&s] {
+            test::writeFile(s.userSettingsFile(), R"json({"permissions":{"allow":["WebFetch(domain:localhost)"]}})json");
+        });
+        s.session->prompt(QStringLiteral("Fetch."));
+        QVERIFY(s.runAnswering());
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 3);
+        QCOMPARE(approver.asked, 1);
+        QVERIFY2(results.at(0).text.contains(QStringLiteral("X-Gatehouse-Proxy: refused")), qPrintable(results.at(0).text));
+        QVERIFY(!s.session->toolCalls().at(1).executed);
+        QCOMPARE(s.session->toolCalls().at(1).decision.verdict, policy::Verdict::Deny);
+        QVERIFY2(results.at(1).text.contains(QStringLiteral("refused localhost for this session")), qPrintable(results.at(1).text));
+        QVERIFY2(results.at(2).text.contains(QStringLiteral("refused earlier in this session")), qPrintable(results.at(2).text));
+        QCOMPARE(upstream.connections(), 0);
     }
 
     void denyOnDiskClosesTheOpenTunnelAndRefusesTheNext()
