@@ -8,5 +8,6 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/htmltext.cpp ${CMAKE_CURRENT_LIST_DIR}/htmltext.h
     ${CMAKE_CURRENT_LIST_DIR}/webfetcher.cpp ${CMAKE_CURRENT_LIST_DIR}/webfetcher.h
     ${CMAKE_CURRENT_LIST_DIR}/agentsession.cpp ${CMAKE_CURRENT_LIST_DIR}/agentsession.h
+    ${CMAKE_CURRENT_LIST_DIR}/settingswatch.cpp ${CMAKE_CURRENT_LIST_DIR}/settingswatch.h
     ${CMAKE_CURRENT_LIST_DIR}/systemprompt.cpp ${CMAKE_CURRENT_LIST_DIR}/systemprompt.h
 )

@@ -3,6 +3,7 @@
 
 #include "agent/bashtool.h"
 #include "agent/modelclient.h"
+#include "agent/settingswatch.h"
 #include "agent/systemprompt.h"
 #include "agent/transcript.h"
 #include "agent/webfetcher.h"
@@ -16,11 +17,16 @@
 #include "log/logging.h"
 #include "log/qtformat.h"
 #include "policy/engine.h"
+#include "policy/paths.h"
+#include "policy/rule.h"
 #include "sandbox/hostrules.h"
 #include "sandbox/networkproxy.h"
 #include "sandbox/sandboxspec.h"
+#include "trust/truststore.h"
 
+#include <QJsonArray>
 #include <QTimer>
+#include <QUrl>
 
 namespace gatehouse::agent {
 namespace {
@@ -41,6 +47,11 @@ QString refusal(const policy::Decision &decision)
     if (decision.verdict == policy::Verdict::Ask)
         text += QStringLiteral(". It would need the person's approval, and nobody can answer in this run");
     return text + u'.';
+}
+
+QString webFetchHost(const QJsonObject &input)
+{
+    return policy::normaliseHost(QUrl(input.value(QStringLiteral("url")).toString(), QUrl::StrictMode).host(QUrl::FullyDecoded));
 }
 
 } // namespace
@@ -70,21 +81,47 @@ AgentSession::AgentSession(SessionSetup setup, ModelClient *client, approval::Ap
     , m_audit(auditLog)
     , m_transcript(transcript)
 {
-    rebuildEngine();
+    if (m_setup.policy.projectTrusted) {
+        // As the app decides trust at start (app/policyoptions.cpp): by the store, with what the
+        // folder grants; or given by whoever started the session (--assume-trusted).
+        const trust::Grants grants = trust::readGrants(m_setup.policy.projectDir);
+        m_trustedGrants = grants.hash;
+        m_trustFromStore = grants.errors.isEmpty() && !m_setup.policy.userConfigDir.isEmpty()
+                           && trust::TrustStore(m_setup.policy.userConfigDir).isTrusted(m_setup.policy.projectDir, grants.hash);
+    }
+    // One proxy for the session: what the person allowed for one command holds for the next.
+    // Its host rules come from reloadPolicy(), like the engine's and the sandbox's, every time.
+    m_proxy = std::make_unique<sandbox::NetworkProxy>(sandbox::HostRules{}, networkApprover);
+    connect(m_proxy.get(), &sandbox::NetworkProxy::connectionDecided, this, [this](const sandbox::ConnectionEvent &event) {
+        QJsonObject fields =
+            audit::connectionFields(event.host, event.port, event.command, event.protocol, event.allowed, event.reason);
+        if (event.revoked)
+            fields.insert(QStringLiteral("closedWhileOpen"), true);
+        record(QStringLiteral("connection"), fields);
+        Q_EMIT networkDecided(event);
+    });
+    m_settingsWatch = new SettingsWatch(m_setup.policy, this);
+    reloadPolicy();
+    // A change on disk is enforced as it happens: a connection open to a host just denied closes
+    // while its command still runs. refreshPolicy() before each call catches what a watcher misses.
+    connect(m_settingsWatch, &SettingsWatch::touched, this, [this] { refreshPolicy(); });
+    if (m_broker) {
+        connect(m_broker, &approval::ApprovalBroker::requestAnswered, this,
+                [this](quint64, const approval::ApprovalAnswer &answer) {
+                    // The session's own "always" answer, saved in the folder's settings, changes what
+                    // the folder grants; a folder trusted by the caller stays trusted with it.
+                    if (answer.kind == approval::ApprovalAnswer::Kind::AllowAlways && m_trustedNow && !m_trustFromStore
+                        && policy::isInside(answer.savedTo, m_engine->policy().projectDir()))
+                        m_trustedGrants = trust::readGrants(m_setup.policy.projectDir).hash;
+                });
+        connect(m_broker, &approval::ApprovalBroker::policyChanged, this, [this] { refreshPolicy(true); });
+    }
     const policy::Policy &policy = m_engine->policy();
     m_context.projectDir = policy.projectDir();
-    m_context.engine = m_engine.get();
     m_systemPrompt = mainSystemPrompt(policy, policy.headless());
     m_tools = builtinToolDefinitions();
 
-    // One proxy for the session: what the person allowed for one command holds for the next.
-    m_proxy = std::make_unique<sandbox::NetworkProxy>(sandbox::HostRules::fromPolicy(policy), networkApprover);
-    connect(m_proxy.get(), &sandbox::NetworkProxy::connectionDecided, this, [this](const sandbox::ConnectionEvent &event) {
-        record(QStringLiteral("connection"),
-              audit::connectionFields(event.host, event.port, event.command, event.protocol, event.allowed, event.reason));
-        Q_EMIT networkDecided(event);
-    });
-    m_bash = new BashTool(sandbox::specForPolicy(policy), m_proxy.get(), this);
+    m_bash = new BashTool([this] { return m_spec; }, m_proxy.get(), this);
     m_fetcher = new WebFetcher(this);
 
     connect(m_client, &ModelClient::textDelta, this, [this](const QString &text) {
@@ -108,13 +145,73 @@ AgentSession::AgentSession(SessionSetup setup, ModelClient *client, approval::Ap
 
 AgentSession::~AgentSession() = default;
 
-void AgentSession::rebuildEngine()
+void AgentSession::reloadPolicy(const QString &why)
 {
+    m_settingsWatch->takeChange(); // the files as they are now are what the next check compares with
     policy::PolicyOptions options = m_setup.policy;
     if (m_broker)
         options.sessionAllow = m_broker->sessionRules();
-    m_engine = std::make_unique<policy::Engine>(policy::Policy::load(options));
+    options.projectTrusted = projectStillTrusted();
+    m_trustedNow = options.projectTrusted;
+    auto engine = std::make_unique<policy::Engine>(policy::Policy::load(options));
+    const policy::Policy &policy = engine->policy();
+    sandbox::HostRules hosts = sandbox::HostRules::fromPolicy(policy);
+    sandbox::SandboxSpec spec = sandbox::specForPolicy(policy);
+    if (policy.errors().isEmpty()) {
+        m_goodHosts = hosts;
+        m_goodSpec = spec;
+    } else {
+        // Fail closed: the engine asks for everything (Engine::finish), the proxy asks for every
+        // host, and what the settings denied before the file broke stays denied.
+        if (m_goodHosts)
+            hosts.keepDenials(*m_goodHosts);
+        if (m_goodSpec) {
+            for (const QString &path : std::as_const(m_goodSpec->denyRead))
+                if (!spec.denyRead.contains(path))
+                    spec.denyRead << path;
+            QStringList writable;
+            for (const QString &folder : std::as_const(spec.writableFolders))
+                if (m_goodSpec->writableFolders.contains(folder))
+                    writable << folder;
+            spec.writableFolders = writable;
+        }
+    }
+    m_engine = std::move(engine);
     m_context.engine = m_engine.get();
+    m_spec = spec;
+    m_proxy->setRules(std::move(hosts));
+    if (why.isEmpty())
+        return;
+    if (m_broker)
+        m_broker->reload(); // its proposals are made against the settings as they are now
+    const policy::Policy &now = m_engine->policy();
+    QJsonObject fields{{QStringLiteral("reason"), why}, {QStringLiteral("projectTrusted"), m_trustedNow}};
+    if (!now.errors().isEmpty())
+        fields.insert(QStringLiteral("errors"), QJsonArray::fromStringList(now.errors()));
+    record(QStringLiteral("policy"), fields);
+    if (now.errors().isEmpty())
+        log::logger("agent")->info("the settings changed on disk; the policy was read again");
+    else
+        log::logger("agent")->warn("the settings changed on disk and have errors; every decision asks: {}",
+                                   now.errors().join(QStringLiteral("; ")));
+}
+
+void AgentSession::refreshPolicy(bool force)
+{
+    if (m_settingsWatch->takeChange())
+        reloadPolicy(QStringLiteral("the settings changed on disk"));
+    else if (force)
+        reloadPolicy();
+}
+
+bool AgentSession::projectStillTrusted() const
+{
+    if (!m_setup.policy.projectTrusted)
+        return false; // never trusted in this session: no reload makes the folder's grants apply
+    const trust::Grants grants = trust::readGrants(m_setup.policy.projectDir);
+    if (m_trustFromStore)
+        return grants.errors.isEmpty() && trust::TrustStore(m_setup.policy.userConfigDir).isTrusted(m_setup.policy.projectDir, grants.hash);
+    return grants.hash == m_trustedGrants;
 }
 
 void AgentSession::record(const QString &event, const QJsonObject &fields)
@@ -231,6 +328,7 @@ void AgentSession::processNext()
         toolDone({QStringLiteral("Not run: the person stopped the agent."), true, {}});
         return;
     }
+    refreshPolicy(); // a settings file changed since the last call decides this one
     decideCall(use);
 }
 
@@ -249,6 +347,18 @@ void AgentSession::decideCall(const ContentBlock &use)
         return;
     }
     m_current.decision = m_engine->decide(m_current.call);
+    if (use.name == QStringLiteral("WebFetch") && m_current.decision.verdict != policy::Verdict::Deny) {
+        // The fetch and the proxy decide a host alike: one the person refused when a command
+        // asked for it is refused to the fetch too, whatever rule came later (as at the proxy).
+        const QString host = webFetchHost(use.input);
+        if (const std::optional<bool> atProxy = m_proxy->sessionAnswer(host); atProxy && !*atProxy) {
+            m_current.decision.verdict = policy::Verdict::Deny;
+            m_current.decision.source = policy::Source::Session;
+            m_current.decision.rule.clear();
+            m_current.decision.reason =
+                QStringLiteral("the person refused %1 for this session when a command asked to reach it").arg(host);
+        }
+    }
     QJsonObject fields = audit::decisionFields(m_current.call, m_current.decision);
     fields.insert(QStringLiteral("toolUseId"), use.id);
     record(QStringLiteral("decision"), fields);
@@ -293,6 +403,18 @@ void AgentSession::decideCall(const ContentBlock &use)
         execute(use, change, true);
         return;
     }
+    if (webFetchAnsweredAtProxy(use)) {
+        // Allowed for the session at the proxy: the fetch is the same host. Not a loopback or
+        // link-local address, which the proxy never opens on a person's answer either.
+        m_current.answer = QStringLiteral("session");
+        QJsonObject remembered = audit::answerFields(m_current.call.tool, QStringLiteral("session"), {}, {}, {});
+        remembered.insert(QStringLiteral("toolUseId"), use.id);
+        remembered.insert(QStringLiteral("remembered"), true);
+        remembered.insert(QStringLiteral("host"), webFetchHost(use.input)); // answered at the network proxy
+        record(QStringLiteral("answer"), remembered);
+        execute(use, change, false);
+        return;
+    }
     approval::ApprovalRequest request;
     request.call = m_current.call;
     request.decision = m_current.decision;
@@ -303,6 +425,16 @@ void AgentSession::decideCall(const ContentBlock &use)
         // Answered later, from the event loop of whoever answers.
         QMetaObject::invokeMethod(this, [this, use, answer, change] { answered(use, answer, change); }, Qt::QueuedConnection);
     });
+}
+
+bool AgentSession::webFetchAnsweredAtProxy(const ContentBlock &use)
+{
+    // While a settings file is broken the proxy asks again for such hosts; so does this.
+    if (use.name != QStringLiteral("WebFetch") || m_current.decision.verdict != policy::Verdict::Ask
+        || !m_engine->policy().errors().isEmpty())
+        return false;
+    const std::optional<bool> atProxy = m_proxy->sessionAnswer(webFetchHost(use.input));
+    return atProxy && *atProxy;
 }
 
 void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAnswer &answer,
@@ -339,7 +471,7 @@ void AgentSession::answered(const ContentBlock &use, const approval::ApprovalAns
     // The settings are read again: the session's and "always" rules just granted, and any deny
     // rule added while the question waited, which wins over the answer to the older question
     // (and holds for the calls after it).
-    rebuildEngine();
+    refreshPolicy(true);
     if (const policy::Decision now = m_engine->decide(m_current.call); now.verdict == policy::Verdict::Deny) {
         QJsonObject recheck = audit::decisionFields(m_current.call, now);
         recheck.insert(QStringLiteral("toolUseId"), use.id);

@@ -5,6 +5,8 @@
 #include "agent/tool.h"
 #include "policy/decision.h"
 #include "policy/policy.h"
+#include "sandbox/hostrules.h"
+#include "sandbox/sandboxspec.h"
 
 #include <QObject>
 #include <QPointer>
@@ -34,6 +36,7 @@ namespace gatehouse::agent {
 
 class BashTool;
 class ModelClient;
+class SettingsWatch;
 class Transcript;
 class WebFetcher;
 
@@ -113,7 +116,18 @@ Q_SIGNALS:
 private:
     enum class Phase { Idle, Model, SideQuery, Tool, Approval };
 
-    void rebuildEngine();
+    /// Loads the policy again, from the settings files as they are now and the session's
+    /// answers, and hands it to every place that enforces it: the engine (decisions), the proxy
+    /// (hosts, at once, also for connections already open) and the next command's sandbox.
+    /// @p why, when set, is audited (a change on disk).
+    void reloadPolicy(const QString &why = {});
+    /// Reloads when a settings file changed on disk since the last load (or anyway, @p force).
+    void refreshPolicy(bool force = false);
+    /// The folder's loosening grants count only while the trust the session started with still
+    /// covers them (a grant added to the folder's files since then is not trusted).
+    bool projectStillTrusted() const;
+    /// A WebFetch host the person answered at the proxy: the same answer for the fetch.
+    bool webFetchAnsweredAtProxy(const ContentBlock &use);
     void addMessage(const Message &message);
     void sendTurn();
     void modelReplied(const ModelReply &reply);
@@ -139,6 +153,15 @@ private:
     std::unique_ptr<policy::Engine> m_engine;
     std::unique_ptr<sandbox::NetworkProxy> m_proxy;
     BashTool *m_bash = nullptr;
+    SettingsWatch *m_settingsWatch = nullptr;
+    sandbox::SandboxSpec m_spec; ///< the sandbox of the next command, from the policy in force
+    /// What the last policy without errors enforced: while a settings file is broken, its
+    /// denials stay (a file that stops parsing never loosens anything).
+    std::optional<sandbox::HostRules> m_goodHosts;
+    std::optional<sandbox::SandboxSpec> m_goodSpec;
+    QByteArray m_trustedGrants; ///< what the folder granted when the session started trusted
+    bool m_trustFromStore = false;
+    bool m_trustedNow = false; ///< the folder's grants apply to the policy in force
     WebFetcher *m_fetcher = nullptr;
     ToolContext m_context;
     QString m_systemPrompt;

@@ -16,7 +16,7 @@
 
 namespace gatehouse::agent {
 
-BashTool::BashTool(sandbox::SandboxSpec spec, sandbox::NetworkProxy *proxy, QObject *parent)
+BashTool::BashTool(SpecProvider spec, sandbox::NetworkProxy *proxy, QObject *parent)
     : QObject(parent)
     , m_spec(std::move(spec))
     , m_proxy(proxy)
@@ -39,7 +39,7 @@ void BashTool::start(const QJsonObject &input, std::function<void(const ToolResu
     Q_ASSERT(!m_process);
     m_done = std::move(done);
     m_command = input.value(QStringLiteral("command")).toString();
-    sandbox::SandboxSpec spec = m_spec;
+    sandbox::SandboxSpec spec = m_spec();
     const QJsonValue timeout = input.value(QStringLiteral("timeout"));
     spec.timeoutSeconds = defaultTimeoutSeconds;
     // Clamped as a double before it becomes an int: 0.5 must not become 0 ("no limit"), and a

@@ -34,9 +34,13 @@ public:
     static constexpr int defaultTimeoutSeconds = 120;
     static constexpr int maxTimeoutSeconds = 600;
 
-    /// @p spec is the project's sandbox (sandbox::specForPolicy); @p proxy may be null: no
-    /// network at all. The proxy must outlive this tool.
-    explicit BashTool(sandbox::SandboxSpec spec, sandbox::NetworkProxy *proxy, QObject *parent = nullptr);
+    /// Gives the sandbox for the next command, built from the policy in force when it starts
+    /// (sandbox::specForPolicy), so that a rule added during the session reaches its mounts.
+    using SpecProvider = std::function<sandbox::SandboxSpec()>;
+
+    /// @p spec gives the project's sandbox for each command; @p proxy may be null: no network at
+    /// all. The proxy must outlive this tool.
+    explicit BashTool(SpecProvider spec, sandbox::NetworkProxy *proxy, QObject *parent = nullptr);
     ~BashTool() override;
 
     /// Runs input.command (input.timeout in seconds, at most maxTimeoutSeconds); @p done is
@@ -53,7 +57,7 @@ public:
 private:
     void finished(int exitStatus, const QString &error);
 
-    sandbox::SandboxSpec m_spec;
+    SpecProvider m_spec;
     QPointer<sandbox::NetworkProxy> m_proxy;
     sandbox::SandboxProcess *m_process = nullptr;
     std::shared_ptr<sandbox::StagingArea> m_held;

@@ -58,7 +58,15 @@ HostRules HostRules::fromPolicy(const policy::Policy &policy, const QStringList 
         else // a WebFetch ask rule for a host asks here too: only deny wins over it, below
             (entry.verdict == policy::Verdict::Deny ? rules.m_deny : rules.m_ask).append({entry.rule.host, source});
     }
+    if (!policy.errors().isEmpty())
+        rules.m_failClosed = QStringLiteral("every host asks while a settings file has an error (%1)").arg(policy.errors().first());
     return rules;
+}
+
+void HostRules::keepDenials(const HostRules &earlier)
+{
+    for (const Entry &entry : earlier.m_deny)
+        m_deny.append({entry.pattern, QStringLiteral("%1, kept while the settings have an error").arg(entry.source)});
 }
 
 HostRules::Decision HostRules::decide(const QString &host) const
@@ -69,6 +77,8 @@ HostRules::Decision HostRules::decide(const QString &host) const
     for (const Entry &entry : m_deny)
         if (entry.pattern.matches(name))
             return {Verdict::Deny, QStringLiteral("denied by %1").arg(entry.source), false};
+    if (failsClosed())
+        return {Verdict::Ask, m_failClosed, false};
     for (const Entry &entry : m_ask)
         if (entry.pattern.matches(name))
             return {Verdict::Ask, QStringLiteral("asks because of %1").arg(entry.source), false};

@@ -18,7 +18,8 @@ namespace gatehouse::sandbox {
 /// `sandbox.network.allowedDomains` and `WebFetch(domain:...)` allow rules allow, `deniedDomains`
 /// and `WebFetch(domain:...)` deny rules refuse, ask rules ask (deny beats ask beats allow),
 /// anything else is asked. An empty
-/// allow list never means "everything".
+/// allow list never means "everything". Rules made from a policy with errors (a settings file that
+/// cannot be read) fail closed: their deny entries still refuse, and every other host asks.
 class HostRules
 {
 public:
@@ -34,7 +35,8 @@ public:
 
     HostRules() = default;
     /// The host lists of @p policy's settings, plus @p extraAllowed (gatehouse run --allow-domain).
-    /// Patterns that do not compile are returned in @p errors and match nothing.
+    /// Patterns that do not compile are returned in @p errors and match nothing. When @p policy
+    /// has errors the rules fail closed (see failsClosed()).
     static HostRules fromPolicy(const policy::Policy &policy, const QStringList &extraAllowed = {},
                                 QStringList *errors = nullptr);
     /// Rules from plain lists of host patterns (tests, benchmarks).
@@ -45,6 +47,12 @@ public:
     Decision decide(const QString &host) const;
 
     bool isEmpty() const { return m_allow.isEmpty(); }
+    /// Why no host is allowed without asking (the settings have an error); empty when the rules apply.
+    QString failClosedReason() const { return m_failClosed; }
+    bool failsClosed() const { return !m_failClosed.isEmpty(); }
+    /// Adds the deny entries of @p earlier (the rules before a settings file broke), so that a file
+    /// that stops parsing never takes its denials with it.
+    void keepDenials(const HostRules &earlier);
 
 private:
     struct Entry
@@ -57,6 +65,7 @@ private:
     QList<Entry> m_allow;
     QList<Entry> m_deny;
     QList<Entry> m_ask;
+    QString m_failClosed;
 };
 
 /// Whether @p address reaches this machine or its link (loopback, link-local, multicast,

@@ -65,29 +65,78 @@ void NetworkProxy::closeEndpoint(const QString &path)
     }
 }
 
+std::optional<NetworkProxy::Verdict> NetworkProxy::settled(const QString &host) const
+{
+    const HostRules::Decision decision = m_rules.decide(host);
+    if (decision.verdict == HostRules::Verdict::Deny)
+        return Verdict{false, false, decision.reason, false};
+    const QString name = policy::normaliseHost(host);
+    // Before the allow entries: a host the person refused stays refused, also when a rule added
+    // later would allow it.
+    if (m_sessionDenied.contains(name))
+        return Verdict{false, false, QStringLiteral("%1 was refused earlier in this session").arg(name), false};
+    if (decision.verdict == HostRules::Verdict::Allow)
+        return Verdict{true, decision.allowedByName, decision.reason, false};
+    // Failing closed (a settings file has an error) asks again even for hosts allowed earlier.
+    if (!m_rules.failsClosed() && m_sessionAllowed.contains(name))
+        return Verdict{true, false, QStringLiteral("%1 was allowed earlier in this session").arg(name), true};
+    return std::nullopt;
+}
+
+std::optional<bool> NetworkProxy::sessionAnswer(const QString &host) const
+{
+    const QString name = policy::normaliseHost(host);
+    if (m_sessionDenied.contains(name))
+        return false;
+    if (m_sessionAllowed.contains(name))
+        return true;
+    return std::nullopt;
+}
+
+void NetworkProxy::setRules(HostRules rules)
+{
+    m_rules = std::move(rules);
+    // Questions still open: the new rules may settle them before the person answers (whose
+    // answer is then only remembered).
+    const QStringList asking = m_waiting.keys();
+    for (const QString &host : asking) {
+        const std::optional<Verdict> verdict = settled(host);
+        if (!verdict)
+            continue;
+        const QList<Waiting> waiting = m_waiting.take(host);
+        for (const Waiting &entry : waiting)
+            if (entry.connection)
+                entry.done(*verdict);
+    }
+    // Connections already let through, decided again.
+    for (QLocalServer *server : std::as_const(m_endpoints)) {
+        const QList<ProxyConnection *> connections = server->findChildren<ProxyConnection *>(Qt::FindDirectChildrenOnly);
+        for (ProxyConnection *connection : connections) {
+            if (!connection->isAllowed())
+                continue;
+            const std::optional<Verdict> verdict = settled(connection->host());
+            if (verdict && verdict->allowed)
+                continue;
+            if (!verdict && connection->allowedByPerson())
+                continue; // the person's answer for this connection stands until a rule denies the host
+            connection->revoke(verdict ? verdict->reason
+                                       : QStringLiteral("no rule allows %1 any more (%2)")
+                                             .arg(connection->host(), m_rules.decide(connection->host()).reason));
+        }
+    }
+}
+
 void NetworkProxy::decide(ProxyConnection *connection, const QString &host, quint16 port, const QString &label,
                           std::function<void(Verdict)> done)
 {
+    if (const std::optional<Verdict> verdict = settled(host)) {
+        done(*verdict);
+        return;
+    }
     const HostRules::Decision decision = m_rules.decide(host);
-    if (decision.verdict == HostRules::Verdict::Deny) {
-        done({false, false, decision.reason});
-        return;
-    }
-    if (decision.verdict == HostRules::Verdict::Allow) {
-        done({true, decision.allowedByName, decision.reason});
-        return;
-    }
     const QString name = policy::normaliseHost(host);
-    if (m_sessionDenied.contains(name)) {
-        done({false, false, QStringLiteral("%1 was refused earlier in this session").arg(name)});
-        return;
-    }
-    if (m_sessionAllowed.contains(name)) {
-        done({true, false, QStringLiteral("%1 was allowed earlier in this session").arg(name)});
-        return;
-    }
     if (!m_approver) {
-        done({false, false, QStringLiteral("%1; nobody can be asked in this run").arg(decision.reason)});
+        done({false, false, QStringLiteral("%1; nobody can be asked in this run").arg(decision.reason), false});
         return;
     }
     // One question per host: connections to a host being asked about wait for the same answer.
@@ -126,7 +175,7 @@ void NetworkProxy::answered(const QString &host, NetworkAnswer answer)
     const QList<Waiting> waiting = m_waiting.take(host);
     for (const Waiting &entry : waiting)
         if (entry.connection)
-            entry.done({allowed, false, reason});
+            entry.done({allowed, false, reason, allowed});
 }
 
 } // namespace gatehouse::sandbox

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QLocalServer;
 class QTemporaryDir;
@@ -56,6 +57,9 @@ struct ConnectionEvent
     QString protocol; ///< "http", "connect" or "socks5"
     bool allowed = false;
     QString reason;
+    /// An allowed connection that the proxy closed because the rules changed while it was open
+    /// (allowed is false, reason says why).
+    bool revoked = false;
 };
 
 /// The filtering proxy that sandboxed commands reach the network through (SECURITY-MODEL.md
@@ -79,6 +83,18 @@ public:
     /// Closes an endpoint and every connection that came through it.
     void closeEndpoint(const QString &path);
 
+    /// Replaces the host rules (the session's policy changed). Connections decided under the old
+    /// rules are decided again at once: an open one to a host the new rules refuse, or that only
+    /// a rule no longer in force had allowed, is closed (reported with ConnectionEvent::revoked);
+    /// one whose host the person allowed stays unless the host is now denied. Connections
+    /// waiting for the person's answer are refused or let through when the new rules settle
+    /// their host. The person's "deny" answers hold whatever the new rules allow.
+    void setRules(HostRules rules);
+    const HostRules &rules() const { return m_rules; }
+    /// What the person answered about @p host in this session: true (allowed for the session),
+    /// false (refused), nothing (not asked, or allowed once only).
+    std::optional<bool> sessionAnswer(const QString &host) const;
+
     /// Bytes relayed in both directions since the proxy started.
     quint64 bytesRelayed() const { return m_bytesRelayed; }
 
@@ -92,7 +108,11 @@ private:
         bool allowed = false;
         bool allowedByName = false;
         QString reason;
+        bool byPerson = false; ///< allowed by the person's answer, not by a rule
     };
+    /// The verdict for @p host without asking anyone (the rules, then the session's answers);
+    /// nothing when the person would be asked.
+    std::optional<Verdict> settled(const QString &host) const;
     /// Decides @p host for @p connection: at once from the rules or the session's answers, or
     /// later, when the person answers. @p done is called exactly once unless the connection dies.
     void decide(ProxyConnection *connection, const QString &host, quint16 port, const QString &label,

@@ -40,6 +40,36 @@ ProxyConnection::ProxyConnection(NetworkProxy *proxy, QLocalSocket *client, cons
 
 ProxyConnection::~ProxyConnection() = default;
 
+QString ProxyConnection::host() const
+{
+    return m_target.host.isEmpty() ? QString() : policy::normaliseHost(m_target.host);
+}
+
+void ProxyConnection::revoke(const QString &reason)
+{
+    if (m_state == State::Connecting) {
+        // Nothing was answered to the client yet: an ordinary refusal.
+        refuse(reason, 403, proxy::SocksReply::NotAllowed);
+        return;
+    }
+    if (m_state != State::Relaying)
+        return;
+    ConnectionEvent event;
+    event.host = printableHost(m_target.host);
+    event.port = m_target.port;
+    event.command = m_label;
+    event.protocol = m_protocol;
+    event.allowed = false;
+    event.revoked = true;
+    event.reason = QStringLiteral("closed while open: %1").arg(reason);
+    log::logger("proxy")->info("closed {}:{} for \"{}\": {}", event.host, event.port, m_label, event.reason);
+    finish();
+    // Not a byte more to a host that is no longer allowed, not even what is still buffered.
+    if (m_upstream)
+        m_upstream->abort();
+    Q_EMIT m_proxy->connectionDecided(event);
+}
+
 void ProxyConnection::readClient()
 {
     if (m_state == State::Relaying) {
@@ -129,6 +159,7 @@ void ProxyConnection::decideTarget()
             return;
         }
         m_allowReason = verdict.reason;
+        m_byPerson = verdict.byPerson;
         allowedTo(verdict.allowedByName);
     });
 }
@@ -139,6 +170,8 @@ void ProxyConnection::allowedTo(bool allowedByName)
     const QString host = policy::normaliseHost(m_target.host);
     // The name is resolved here, not by the command, so that what was decided is what is reached.
     QHostInfo::lookupHost(host, this, [this, allowedByName, host](const QHostInfo &info) {
+        if (m_state != State::Connecting)
+            return; // closed meanwhile (the client left, or the rules no longer allow the host)
         if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
             refuse(QStringLiteral("%1 could not be resolved: %2").arg(host, info.errorString()), 502,
                    proxy::SocksReply::HostUnreachable);
@@ -196,6 +229,8 @@ void ProxyConnection::connectNext()
 
 void ProxyConnection::upstreamConnected()
 {
+    if (m_state != State::Connecting)
+        return;
     m_state = State::Relaying;
     report(true, m_allowReason);
     if (m_protocol == QStringLiteral("socks5"))

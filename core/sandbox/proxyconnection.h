@@ -27,6 +27,16 @@ public:
     ProxyConnection(NetworkProxy *proxy, QLocalSocket *client, const QString &label);
     ~ProxyConnection() override;
 
+    /// The host the client asked for, normalised (empty before the request is read).
+    QString host() const;
+    /// Whether the host was allowed and the connection is being made or relays.
+    bool isAllowed() const { return m_state == State::Connecting || m_state == State::Relaying; }
+    /// Whether the person's answer (not a rule) let it through.
+    bool allowedByPerson() const { return m_byPerson; }
+    /// Closes an allowed connection because the rules no longer allow its host: reported as a
+    /// revoked ConnectionEvent, nothing more goes to the server.
+    void revoke(const QString &reason);
+
 private:
     enum class State { Greeting, HttpHead, SocksMethods, SocksRequest, Deciding, Connecting, Relaying, Closing };
 
@@ -57,6 +67,7 @@ private:
     QList<QHostAddress> m_addresses;
     QString m_allowReason; ///< the rule or answer that allowed the host, for the event
     bool m_reported = false;
+    bool m_byPerson = false;
     bool m_upstreamDone = false;
 };
 

@@ -9,17 +9,26 @@
 #include "approval/approvalbroker.h"
 #include "audit/auditlog.h"
 #include "policy/engine.h"
+#include "sandbox/networkproxy.h"
 
 #include "testenv.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <QUuid>
+
+#include <memory>
+#include <vector>
 
 using namespace gatehouse;
 using Kind = approval::ApprovalAnswer::Kind;
@@ -45,7 +54,9 @@ struct Session
     std::unique_ptr<QSignalSpy> finished;
     std::unique_ptr<QSignalSpy> asked;
 
-    explicit Session(const QByteArray &script, const QHash<QString, QByteArray> &files = {})
+    explicit Session(const QByteArray &script, const QHash<QString, QByteArray> &files = {},
+                     const QByteArray &userSettings = {}, bool trusted = true,
+                     sandbox::NetworkApprover *networkApprover = nullptr)
     {
         root = test::scratchRoot() + QStringLiteral("/agentsession-") + QUuid::createUuid().toString(QUuid::Id128).left(8);
         project = root + QStringLiteral("/project");
@@ -58,16 +69,46 @@ struct Session
         options.homeDir = QDir::homePath();
         options.userConfigDir = root + QStringLiteral("/config");
         options.managedDir = root + QStringLiteral("/managed");
-        options.projectTrusted = true;
+        options.projectTrusted = trusted;
+        if (!userSettings.isEmpty())
+            test::writeFile(userSettingsFile(), userSettings);
         client = std::make_unique<agent::ReplayClient>(root + QStringLiteral("/script.jsonl"));
         broker = std::make_unique<approval::ApprovalBroker>(options);
         auditLog = std::move(*audit::AuditLog::open(root + QStringLiteral("/audit")));
         agent::SessionSetup setup;
         setup.policy = options;
         setup.model = QStringLiteral("replay");
-        session = std::make_unique<agent::AgentSession>(setup, client.get(), broker.get(), auditLog.get(), nullptr, nullptr);
+        session = std::make_unique<agent::AgentSession>(setup, client.get(), broker.get(), auditLog.get(), nullptr, networkApprover);
         finished = std::make_unique<QSignalSpy>(session.get(), &agent::AgentSession::finished);
         asked = std::make_unique<QSignalSpy>(broker.get(), &approval::ApprovalBroker::requestAdded);
+    }
+
+    QString userSettingsFile() const { return root + QStringLiteral("/config/settings.json"); }
+
+    // Runs to the end, answering every question with what @p choose says (allow once by default).
+    bool runAnswering(const std::function<approval::ApprovalAnswer(const approval::ApprovalRequest &)> &choose = {})
+    {
+        return QTest::qWaitFor([&] {
+            if (!broker->pending().isEmpty()) {
+                const approval::ApprovalRequest request = broker->pending().first();
+                approval::ApprovalAnswer given;
+                given.kind = Kind::AllowOnce;
+                if (choose)
+                    given = choose(request);
+                if (const auto done = broker->answer(request.id, given); !done)
+                    qWarning("answer refused: %s", qPrintable(done.error().message));
+            }
+            return !finished->isEmpty();
+        }, 90000);
+    }
+    // Calls @p change when the tool call @p id has finished, before the next one is decided.
+    void afterCall(const QString &id, std::function<void()> change)
+    {
+        QObject::connect(session.get(), &agent::AgentSession::toolCallFinished, session.get(),
+                         [id, change](const agent::ToolCallRecord &record) {
+                             if (record.id == id)
+                                 change();
+                         });
     }
 
     // Answers the next question (waiting for it) with @p answer.
@@ -108,6 +149,78 @@ struct Session
         return found;
     }
 };
+
+// A host on the internet, played on loopback: "http" answers each request with `body`; "echo"
+// greets each connection and sends back what it receives.
+class Upstream final : public QObject
+{
+public:
+    static inline const QByteArray body = QByteArrayLiteral("the-body-from-upstream");
+    static inline const QByteArray greeting = QByteArrayLiteral("upstream-hello");
+
+    explicit Upstream(bool http)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this, http] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                m_sockets.push_back(socket);
+                connect(socket, &QTcpSocket::disconnected, this, [this] { ++closed; });
+                if (!http) {
+                    socket->write(greeting + '\n');
+                    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->write(socket->readAll()); });
+                    continue;
+                }
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    if (!socket->peek(65536).contains("\r\n\r\n"))
+                        return;
+                    // "/missing" is a 404: a fetch that ends without a side query to the model.
+                    const QByteArray status = socket->readAll().startsWith("GET /missing ") ? "404 Not Found" : "200 OK";
+                    socket->write("HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: "
+                                  + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost);
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    int connections() const { return int(m_sockets.size()); }
+    int closed = 0;
+
+private:
+    QTcpServer m_server;
+    std::vector<QTcpSocket *> m_sockets;
+};
+
+// Stands in for the person at the proxy: refuses every host, and counts the questions.
+class RefusingApprover final : public QObject, public sandbox::NetworkApprover
+{
+public:
+    void ask(const sandbox::NetworkRequest &, std::function<void(sandbox::NetworkAnswer)> answer) override
+    {
+        ++asked;
+        QTimer::singleShot(0, this, [answer] { answer(sandbox::NetworkAnswer::Deny); }); // later, as a person would
+    }
+    int asked = 0;
+};
+
+// A script line that runs @p command with Bash, as call @p id.
+QByteArray bashLine(const QString &id, const QString &command)
+{
+    const QJsonObject use{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                          {QStringLiteral("id"), id},
+                          {QStringLiteral("name"), QStringLiteral("Bash")},
+                          {QStringLiteral("input"), QJsonObject{{QStringLiteral("command"), command}}}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("content"), QJsonArray{use}}}).toJson(QJsonDocument::Compact) + '\n';
+}
+
+const QByteArray endLine = R"({"content":[{"type":"text","text":"ok"}]})" "\n";
+
+// curl through the sandbox's proxy, with the response head, so that a refusal shows.
+QString curlCommand(quint16 port)
+{
+    return QStringLiteral("curl -s -i --max-time 20 http://localhost:%1/").arg(port);
+}
 
 approval::ApprovalAnswer answer(Kind kind, const QString &feedback = {}, policy::Layer layer = policy::Layer::Local)
 {
@@ -463,6 +576,202 @@ private Q_SLOTS:
         QVERIFY(results.at(0).isError);
         QVERIFY(results.at(1).isError);
         QCOMPARE(s.audit(QStringLiteral("execution")).size(), 0);
+    }
+
+    // ------------------------------------------------------------------------------ the policy changes during the session
+
+    void hostAllowedBySessionAnswerReachesTheNextCommand()
+    {
+        // "Allow for this session" on a fetch of a host grants WebFetch(domain:...); the running
+        // proxy lets the next command reach the host, without a new session.
+        Upstream upstream(true);
+        const QString url = QStringLiteral("http://localhost:%1/missing").arg(upstream.port());
+        const QJsonObject fetch{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                                {QStringLiteral("id"), QStringLiteral("w1")},
+                                {QStringLiteral("name"), QStringLiteral("WebFetch")},
+                                {QStringLiteral("input"), QJsonObject{{QStringLiteral("url"), url},
+                                                                      {QStringLiteral("prompt"), QStringLiteral("What is it?")}}}};
+        const QByteArray script = bashLine(QStringLiteral("t1"), curlCommand(upstream.port()))
+                                  + QJsonDocument(QJsonObject{{QStringLiteral("content"), QJsonArray{fetch}}}).toJson(QJsonDocument::Compact)
+                                  + "\n"
+                                  + bashLine(QStringLiteral("t2"), curlCommand(upstream.port())) + endLine;
+        Session s(script);
+        s.session->prompt(QStringLiteral("Fetch."));
+        QVERIFY(s.runAnswering([](const approval::ApprovalRequest &request) {
+            return answer(request.call.tool == QStringLiteral("WebFetch") ? Kind::AllowSession : Kind::AllowOnce);
+        }));
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 3);
+        QVERIFY2(results.at(0).text.contains(QStringLiteral("X-Gatehouse-Proxy: refused")), qPrintable(results.at(0).text));
+        QVERIFY2(results.at(1).text.contains(QStringLiteral("HTTP 404")), qPrintable(results.at(1).text)); // fetched
+        QCOMPARE(s.broker->sessionRules(), QStringList{QStringLiteral("WebFetch(domain:localhost)")});
+        QVERIFY2(results.at(2).text.contains(QString::fromLatin1(Upstream::body)), qPrintable(results.at(2).text));
+    }
+
+    void hostRefusedAtTheProxyIsRefusedToWebFetch()
+    {
+        // The person refused the host when a command asked for it; a rule allowing the host is
+        // added later. The fetch and the next command are refused alike.
+        Upstream upstream(true);
+        RefusingApprover approver;
+        const QJsonObject fetch{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                                {QStringLiteral("id"), QStringLiteral("w1")},
+                                {QStringLiteral("name"), QStringLiteral("WebFetch")},
+                                {QStringLiteral("input"), QJsonObject{{QStringLiteral("url"), QStringLiteral("http://localhost:%1/missing").arg(upstream.port())},
+                                                                      {QStringLiteral("prompt"), QStringLiteral("What is it?")}}}};
+        Session s(bashLine(QStringLiteral("t1"), curlCommand(upstream.port()))
+                      + QJsonDocument(QJsonObject{{QStringLiteral("content"), QJsonArray{fetch}}}).toJson(QJsonDocument::Compact) + "\n"
+                      + bashLine(QStringLiteral("t2"), curlCommand(upstream.port())) + endLine,
+                  {}, {}, true, &approver);
+        s.afterCall(QStringLiteral("t1"), [&s] {
+            test::writeFile(s.userSettingsFile(), R"json({"permissions":{"allow":["WebFetch(domain:localhost)"]}})json");
+        });
+        s.session->prompt(QStringLiteral("Fetch."));
+        QVERIFY(s.runAnswering());
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 3);
+        QCOMPARE(approver.asked, 1);
+        QVERIFY2(results.at(0).text.contains(QStringLiteral("X-Gatehouse-Proxy: refused")), qPrintable(results.at(0).text));
+        QVERIFY(!s.session->toolCalls().at(1).executed);
+        QCOMPARE(s.session->toolCalls().at(1).decision.verdict, policy::Verdict::Deny);
+        QVERIFY2(results.at(1).text.contains(QStringLiteral("refused localhost for this session")), qPrintable(results.at(1).text));
+        QVERIFY2(results.at(2).text.contains(QStringLiteral("refused earlier in this session")), qPrintable(results.at(2).text));
+        QCOMPARE(upstream.connections(), 0);
+    }
+
+    void denyOnDiskClosesTheOpenTunnelAndRefusesTheNext()
+    {
+        // A command holds a tunnel to an allowed host; the person denies the host in the settings
+        // file meanwhile: the tunnel closes while the command runs, and the next command is refused.
+        Upstream upstream(false);
+        const QString tunnel = QStringLiteral("exec 3<>/dev/tcp/127.0.0.1/3128; printf 'CONNECT localhost:%1 HTTP/1.1\\r\\nHost: "
+                                              "localhost:%1\\r\\n\\r\\n' >&3; timeout 40 cat <&3; echo tunnel-ended:$?")
+                                   .arg(upstream.port());
+        Session s(bashLine(QStringLiteral("t1"), tunnel) + bashLine(QStringLiteral("t2"), curlCommand(upstream.port())) + endLine,
+                  {}, R"json({"sandbox":{"network":{"allowedDomains":["localhost"]}}})json");
+        s.session->prompt(QStringLiteral("Connect."));
+        bool denied = false;
+        QVERIFY(QTest::qWaitFor([&] {
+            if (!s.broker->pending().isEmpty())
+                s.broker->answer(s.broker->pending().first().id, answer(Kind::AllowOnce));
+            if (!denied && upstream.connections() == 1) {
+                test::writeFile(s.userSettingsFile(),
+                                R"json({"sandbox":{"network":{"allowedDomains":["localhost"],"deniedDomains":["localhost"]}}})json");
+                denied = true;
+            }
+            return !s.finished->isEmpty();
+        }, 90000));
+        QVERIFY(denied);
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QVERIFY2(results.at(0).text.contains(QString::fromLatin1(Upstream::greeting)), qPrintable(results.at(0).text));
+        QVERIFY2(results.at(0).text.contains(QStringLiteral("tunnel-ended:0")), qPrintable(results.at(0).text));
+        QCOMPARE(upstream.closed, 1);
+        QVERIFY2(results.at(1).text.contains(QStringLiteral("X-Gatehouse-Proxy: refused")), qPrintable(results.at(1).text));
+        QVERIFY2(results.at(1).text.contains(QStringLiteral("deniedDomains")), qPrintable(results.at(1).text));
+        QCOMPARE(upstream.connections(), 1);
+        // The log says the open connection was closed, and why the policy was read again.
+        bool closedLogged = false;
+        for (const QJsonObject &entry : s.audit(QStringLiteral("connection")))
+            closedLogged |= entry.value(QStringLiteral("closedWhileOpen")).toBool() && !entry.value(QStringLiteral("allowed")).toBool();
+        QVERIFY(closedLogged);
+        QVERIFY(!s.audit(QStringLiteral("policy")).isEmpty());
+    }
+
+    void denyReadOnDiskHidesTheFileFromTheNextCommand()
+    {
+        // The command reads the file through a script, which the policy cannot see into: only the
+        // sandbox's mounts keep it from the file.
+        Session s(bashLine(QStringLiteral("t1"), QStringLiteral("bash show.sh")) + bashLine(QStringLiteral("t2"), QStringLiteral("bash show.sh"))
+                      + endLine,
+                  {{QStringLiteral("conf/secret.env"), "the-secret-value\n"}, {QStringLiteral("show.sh"), "cat conf/secret.env\n"}});
+        s.afterCall(QStringLiteral("t1"), [&s] {
+            test::writeFile(s.userSettingsFile(), QStringLiteral(R"json({"sandbox":{"filesystem":{"denyRead":["%1/conf/secret.env"]}}})json")
+                                                      .arg(s.project)
+                                                      .toUtf8());
+        });
+        s.session->prompt(QStringLiteral("Show."));
+        QVERIFY(s.runAnswering());
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QVERIFY2(results.at(0).text.contains(QStringLiteral("the-secret-value")), qPrintable(results.at(0).text));
+        QVERIFY(s.session->toolCalls().at(1).executed);
+        QVERIFY2(!results.at(1).text.contains(QStringLiteral("the-secret-value")), qPrintable(results.at(1).text));
+    }
+
+    void allowWriteOnDiskOpensTheFolderToTheNextCommand()
+    {
+        const QString outside = test::scratchRoot() + QStringLiteral("/outside-") + QUuid::createUuid().toString(QUuid::Id128).left(8);
+        QVERIFY(QDir().mkpath(outside));
+        Session s(bashLine(QStringLiteral("t1"), QStringLiteral("touch %1/first.txt").arg(outside))
+                  + bashLine(QStringLiteral("t2"), QStringLiteral("touch %1/second.txt").arg(outside)) + endLine);
+        s.afterCall(QStringLiteral("t1"), [&s, outside] {
+            test::writeFile(s.userSettingsFile(),
+                            QStringLiteral(R"json({"sandbox":{"filesystem":{"allowWrite":["%1"]}}})json").arg(outside).toUtf8());
+        });
+        s.session->prompt(QStringLiteral("Write."));
+        QVERIFY(s.runAnswering());
+        QCOMPARE(s.results().size(), 2);
+        QVERIFY2(!QFile::exists(outside + QStringLiteral("/first.txt")), qPrintable(s.results().at(0).text));
+        QVERIFY(s.session->toolCalls().at(1).executed);
+        QVERIFY2(QFile::exists(outside + QStringLiteral("/second.txt")), qPrintable(s.results().at(1).text));
+    }
+
+    void brokenSettingsOnDiskFailClosed()
+    {
+        // The settings allowed the command and the host; the file stops parsing mid-session: the
+        // next command is asked about (naming the file), and the proxy no longer lets the host through.
+        Upstream upstream(true);
+        Session s(bashLine(QStringLiteral("t1"), QStringLiteral("touch first.txt")) + bashLine(QStringLiteral("t2"), QStringLiteral("touch second.txt"))
+                      + bashLine(QStringLiteral("t3"), curlCommand(upstream.port())) + endLine,
+                  {}, R"json({"permissions":{"allow":["Bash(touch *)","Bash(curl *)"]},"sandbox":{"network":{"allowedDomains":["localhost"]}}})json");
+        s.afterCall(QStringLiteral("t1"), [&s] { test::writeFile(s.userSettingsFile(), R"json({"permissions":{"allow":["Bash(touch *)"],)json"); });
+        QStringList reasons;
+        s.session->prompt(QStringLiteral("Touch."));
+        QVERIFY(s.runAnswering([&reasons](const approval::ApprovalRequest &request) {
+            reasons << request.decision.reason;
+            return answer(request.call.input.value(QStringLiteral("command")).toString().startsWith(QStringLiteral("touch"))
+                              ? Kind::Deny
+                              : Kind::AllowOnce);
+        }));
+        QVERIFY(QFile::exists(s.project + QStringLiteral("/first.txt")));
+        QVERIFY(!QFile::exists(s.project + QStringLiteral("/second.txt")));
+        QCOMPARE(reasons.size(), 2); // the command the broken file had allowed, and curl
+        QVERIFY(s.session->engine().policy().errors().first().startsWith(s.userSettingsFile()));
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 3);
+        QVERIFY2(results.at(2).text.contains(QStringLiteral("X-Gatehouse-Proxy: refused")), qPrintable(results.at(2).text));
+        QCOMPARE(upstream.connections(), 0);
+        const QList<QJsonObject> reloads = s.audit(QStringLiteral("policy"));
+        QVERIFY(!reloads.isEmpty());
+        QVERIFY(!reloads.last().value(QStringLiteral("errors")).toArray().isEmpty());
+    }
+
+    void folderGrantsAddedMidSessionNeedTrust_data()
+    {
+        QTest::addColumn<bool>("trusted");
+        QTest::newRow("never trusted") << false;
+        QTest::newRow("trusted with what it granted then") << true;
+    }
+
+    void folderGrantsAddedMidSessionNeedTrust()
+    {
+        // The folder's own settings gain an allowed host mid-session: not applied by the reload,
+        // for a folder trusted before the grant any more than for an untrusted one.
+        QFETCH(bool, trusted);
+        Upstream upstream(true);
+        Session s(bashLine(QStringLiteral("t1"), QStringLiteral("true")) + bashLine(QStringLiteral("t2"), curlCommand(upstream.port())) + endLine,
+                  {}, {}, trusted);
+        s.afterCall(QStringLiteral("t1"), [&s] {
+            test::writeFile(s.project + QStringLiteral("/.gatehouse/settings.json"),
+                            R"json({"sandbox":{"network":{"allowedDomains":["localhost"]}}})json");
+        });
+        s.session->prompt(QStringLiteral("Go."));
+        QVERIFY(s.runAnswering());
+        const QList<agent::ContentBlock> results = s.results();
+        QCOMPARE(results.size(), 2);
+        QVERIFY2(results.at(1).text.contains(QStringLiteral("X-Gatehouse-Proxy: refused")), qPrintable(results.at(1).text));
+        QCOMPARE(upstream.connections(), 0);
     }
 };
 

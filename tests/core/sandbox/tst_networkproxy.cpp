@@ -25,6 +25,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -1222,6 +1223,118 @@ private Q_SLOTS:
         QVERIFY(!decided.isEmpty());
         QVERIFY2(eventAt(decided, decided.size() - 1).reason.contains(QStringLiteral("refused earlier in this session")),
                  qPrintable(eventAt(decided, decided.size() - 1).reason));
+    }
+
+    // ------------------------------------------------------------------------------ rules that change
+
+    void newRulesCloseTunnelsTheyNoLongerAllow_data()
+    {
+        QTest::addColumn<QStringList>("allowed");
+        QTest::addColumn<QStringList>("denied");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("the host is denied now") << QStringList{QStringLiteral("127.0.0.1")}
+                                                << QStringList{QStringLiteral("localhost")} << QStringLiteral("denied domain localhost");
+        QTest::newRow("the entry that allowed it is gone") << QStringList{QStringLiteral("127.0.0.1")} << QStringList{}
+                                                           << QStringLiteral("no rule allows localhost any more");
+    }
+
+    void newRulesCloseTunnelsTheyNoLongerAllow()
+    {
+        QFETCH(QStringList, allowed);
+        QFETCH(QStringList, denied);
+        QFETCH(QString, why);
+        Upstream upstream(Upstream::Mode::Echo);
+        QVERIFY(upstream.isListening());
+        NetworkProxy proxy(rules({QStringLiteral("localhost"), QStringLiteral("127.0.0.1")}));
+        QSignalSpy decided(&proxy, &NetworkProxy::connectionDecided);
+        const auto path = proxy.openEndpoint(label);
+        QVERIFY(path);
+        const QByteArray established = "HTTP/1.1 200 Connection established\r\n\r\n" + Upstream::greeting;
+        Client closing(*path);
+        Client staying(*path);
+        QVERIFY(closing.send(connectRequest(QStringLiteral("localhost"), upstream.port())));
+        QVERIFY(closing.waitFor(established));
+        QVERIFY(staying.send(connectRequest(QStringLiteral("127.0.0.1"), upstream.port())));
+        QVERIFY(staying.waitFor(established));
+        QCOMPARE(decided.size(), 2);
+
+        proxy.setRules(rules(allowed, denied));
+        // The tunnel to the host the rules no longer allow closes at once, on both sides, and says why.
+        QVERIFY(closing.waitClosed());
+        QTRY_VERIFY_WITH_TIMEOUT(upstream.connection(0).closed, timeout);
+        QCOMPARE(decided.size(), 3);
+        const ConnectionEvent closed = eventAt(decided, 2);
+        QVERIFY(closed.revoked);
+        QVERIFY(!closed.allowed);
+        QCOMPARE(closed.host, QStringLiteral("localhost"));
+        QCOMPARE(closed.port, upstream.port());
+        QCOMPARE(closed.command, label);
+        QVERIFY2(closed.reason.contains(why), qPrintable(closed.reason));
+        // The other one goes on.
+        staying.socket.write("still here");
+        QVERIFY(staying.waitFor(established + "still here"));
+        // The next connection to the host is refused.
+        Client next(*path);
+        QVERIFY(next.send(connectRequest(QStringLiteral("localhost"), upstream.port())));
+        QVERIFY(next.waitClosed());
+        QVERIFY(isRefusal(QStringLiteral("connect"), next));
+        QCOMPARE(upstream.connectionCount(), 2);
+    }
+
+    void newRulesReachWaitingQuestions()
+    {
+        // A connection waits for the person; the rules change meanwhile and settle it.
+        Upstream upstream(Upstream::Mode::Echo);
+        QVERIFY(upstream.isListening());
+        TestApprover approver;
+        approver.manual = true;
+        NetworkProxy proxy(rules({}), &approver);
+        const auto path = proxy.openEndpoint(label);
+        QVERIFY(path);
+        Client allowedLater(*path);
+        QVERIFY(allowedLater.send(connectRequest(QStringLiteral("localhost"), upstream.port())));
+        QTRY_COMPARE_WITH_TIMEOUT(approver.requests.size(), 1, timeout);
+        proxy.setRules(rules({QStringLiteral("localhost")}));
+        QVERIFY(allowedLater.waitFor("HTTP/1.1 200 Connection established\r\n\r\n" + Upstream::greeting));
+
+        Client deniedLater(*path);
+        QVERIFY(deniedLater.send(connectRequest(QStringLiteral("127.0.0.1"), upstream.port())));
+        QTRY_COMPARE_WITH_TIMEOUT(approver.requests.size(), 2, timeout);
+        proxy.setRules(rules({QStringLiteral("localhost")}, {QStringLiteral("127.0.0.1")}));
+        QVERIFY(deniedLater.waitClosed());
+        QVERIFY(isRefusal(QStringLiteral("connect"), deniedLater));
+        // The late answer changes nothing for it.
+        approver.answerPending(NetworkAnswer::AllowOnce);
+        QTRY_COMPARE_WITH_TIMEOUT(approver.delivered, 2, timeout);
+        QCOMPARE(upstream.connectionCount(), 1);
+    }
+
+    void refusedHostStaysRefusedWhenARuleAllowsIt()
+    {
+        // "Deny" is the person's answer for the session: a rule added later does not overturn it.
+        Upstream upstream(Upstream::Mode::Echo);
+        QVERIFY(upstream.isListening());
+        TestApprover approver;
+        approver.answer = NetworkAnswer::Deny;
+        NetworkProxy proxy(rules({}), &approver);
+        const auto path = proxy.openEndpoint(label);
+        QVERIFY(path);
+        Client first(*path);
+        QVERIFY(first.send(connectRequest(QStringLiteral("localhost"), upstream.port())));
+        QVERIFY(first.waitClosed());
+        QVERIFY(isRefusal(QStringLiteral("connect"), first));
+        QCOMPARE(proxy.sessionAnswer(QStringLiteral("LOCALHOST")), std::optional<bool>(false));
+
+        proxy.setRules(rules({QStringLiteral("localhost")}));
+        QSignalSpy decided(&proxy, &NetworkProxy::connectionDecided);
+        Client second(*path);
+        QVERIFY(second.send(connectRequest(QStringLiteral("localhost"), upstream.port())));
+        QVERIFY(second.waitClosed());
+        QVERIFY(isRefusal(QStringLiteral("connect"), second));
+        QCOMPARE(decided.size(), 1);
+        QVERIFY(eventAt(decided, 0).reason.contains(QStringLiteral("refused earlier in this session")));
+        QCOMPARE(approver.requests.size(), 1);
+        QCOMPARE(upstream.connectionCount(), 0);
     }
 
     void proxyGoneBeforeTheAnswer()
