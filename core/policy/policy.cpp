@@ -213,6 +213,7 @@ Policy Policy::load(const PolicyOptions &options)
             loosening(file.allowedDomains, QStringLiteral("allowed domain"), policy.m_allowedDomains);
         }
         loosening(file.allowWrite, QStringLiteral("writable folder"), policy.m_allowWrite);
+        loosening(file.allowRead, QStringLiteral("readable path"), policy.m_allowRead);
         if (managedMcpOnly && file.layer != Layer::Managed && !untrusted
             && (file.enableAllProjectMcpServers.value_or(false) || !file.enabledMcpjsonServers.isEmpty()))
             policy.m_ignored << QStringLiteral("%1: MCP servers of .mcp.json (managed settings allow only their own MCP servers)")

@@ -44,6 +44,7 @@ struct SettingsFile
     QStringList deniedDomains;
     QStringList denyRead;
     QStringList allowWrite;
+    QStringList allowRead;
 
     // What else a project's configuration can grant (listed by the trust dialog).
     QJsonObject env;
