@@ -10,6 +10,7 @@
 #include "policy/engine.h"
 #include "policy/paths.h"
 #include "sandbox/bwraprunner.h"
+#include "sandbox/homeview.h"
 #include "sandbox/hostrules.h"
 #include "sandbox/networkproxy.h"
 #include "trust/truststore.h"
@@ -173,6 +174,10 @@ int runRules(const QStringList &arguments)
         if (count == 0)
             text << "  (none)\n";
     }
+    // The sandbox's view of home (SECURITY-MODEL.md section 6, "Home").
+    text << "\nSandbox home:\n";
+    for (const QString &line : sandbox::describeHomeView(sandbox::specForPolicy(policy)))
+        text << "  " << line << '\n';
     if (!policy.ignored().isEmpty()) {
         text << "\nNot applied:\n";
         for (const QString &item : policy.ignored())
@@ -273,13 +278,16 @@ int runSandboxed(const QStringList &arguments)
                                         QStringLiteral("path"));
     const QCommandLineOption denyRead(QStringLiteral("deny-read"), QStringLiteral("A path the command may not read (repeatable)."),
                                       QStringLiteral("path"));
+    const QCommandLineOption allowRead(QStringLiteral("allow-read"),
+                                       QStringLiteral("A path of the hidden home the command may read (repeatable)."),
+                                       QStringLiteral("path"));
     const QCommandLineOption allowDomain(QStringLiteral("allow-domain"), QStringLiteral("A host the command may reach (repeatable)."),
                                          QStringLiteral("host"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Stop the command after this many seconds."),
                                      QStringLiteral("seconds"));
     const QCommandLineOption selfTest(QStringLiteral("self-test"),
                                       QStringLiteral("Check that the sandbox can be built here, say what is missing and how to fix it."));
-    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout, selfTest});
+    parser.addOptions({project, settings, allowWrite, denyRead, allowRead, allowDomain, timeout, selfTest});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command and its arguments, after --."),
                                  QStringLiteral("-- CMD [ARGS...]"));
     int status = 0;
@@ -335,6 +343,8 @@ int runSandboxed(const QStringList &arguments)
         spec.writableFolders << QFileInfo(path).absoluteFilePath();
     for (const QString &path : parser.values(denyRead))
         spec.denyRead << QFileInfo(path).absoluteFilePath();
+    for (const QString &path : parser.values(allowRead))
+        spec.allowRead << QFileInfo(path).absoluteFilePath();
     const QString here = QDir::currentPath();
     for (const QString &folder : std::as_const(spec.writableFolders))
         if (policy::isInside(QFileInfo(here).canonicalFilePath(), QFileInfo(folder).canonicalFilePath()))

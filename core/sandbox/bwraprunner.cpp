@@ -4,6 +4,7 @@
 #include "log/logging.h"
 #include "log/qtformat.h"
 #include "policy/paths.h"
+#include "sandbox/homeview.h"
 #include "sandbox/protectedpaths.h"
 #include "sandbox/sandboxprocess.h"
 
@@ -45,12 +46,6 @@ QString helperProgram()
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     return {};
-}
-
-bool exists(const QString &path)
-{
-    struct stat info {};
-    return ::lstat(QFile::encodeName(path).constData(), &info) == 0;
 }
 
 // Where the proxy's socket appears inside the sandbox (/run is the sandbox's own tmpfs).
@@ -176,6 +171,11 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
                      // A private temporary folder; /run holds the host's sockets (D-Bus, docker).
                      QStringLiteral("--tmpfs"), QStringLiteral("/tmp"), QStringLiteral("--tmpfs"), QStringLiteral("/var/tmp"),
                      QStringLiteral("--tmpfs"), QStringLiteral("/run")};
+    // Home hidden, with what toolchains need; before the writable folders, which may lie in it.
+    auto home = homeArguments(spec);
+    if (!home)
+        return std::unexpected(home.error());
+    args << *home;
     for (const QString &folder : std::as_const(writable)) {
         if (!QFileInfo(folder).isDir())
             return fail(QStringLiteral("the writable folder %1 does not exist").arg(folder));
@@ -201,9 +201,8 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         if (!exclude->isEmpty())
             args << QStringLiteral("--ro-bind") << *exclude << folder + QStringLiteral("/.git/info/exclude");
     }
-    for (const QString &path : spec.denyRead)
-        if (exists(path))
-            helperArgs << QStringLiteral("--hide") << path;
+    for (const QString &path : helperHides(spec))
+        helperArgs << QStringLiteral("--hide") << path;
     const QString helper = helperProgram();
     if (helper.isEmpty())
         return fail(QStringLiteral("gatehouse-sandbox-helper, which loads the seccomp filter, is missing"));
