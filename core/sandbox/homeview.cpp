@@ -382,9 +382,14 @@ QStringList helperHides(const SandboxSpec &spec)
     const QString global = qEnvironmentVariable("GIT_CONFIG_GLOBAL");
     if (QDir::isAbsolutePath(global) && outside(canonicalPath(global)))
         add(canonicalPath(global));
-    const QString xdgConfig = qEnvironmentVariable("XDG_CONFIG_HOME");
-    if (QDir::isAbsolutePath(xdgConfig) && outside(canonicalPath(xdgConfig + QStringLiteral("/git"))))
-        add(canonicalPath(xdgConfig + QStringLiteral("/git")));
+    // The XDG folders moved out of home hold what home would (tool logins, git credentials,
+    // shell history): hidden whole. The cache's is where the private cache lies; it holds no
+    // logins by the specification.
+    for (const char *variable : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"}) {
+        const QString folder = qEnvironmentVariable(variable);
+        if (QDir::isAbsolutePath(folder) && outside(canonicalPath(cleanAbsolute(folder))))
+            add(canonicalPath(cleanAbsolute(folder)));
+    }
     // The user's mail, which lies outside home and is theirs to read.
     const QString user = userName();
     if (!user.isEmpty())

@@ -50,7 +50,8 @@ Expected<QStringList> homeArguments(const SandboxSpec &spec);
 /// What gatehouse-sandbox-helper hides (--hide) after all mounts: spec.denyRead, and where they
 /// are links, what they point to; the credential stores and other links of home that point out
 /// of it (a ~/.aws linked into /data/dotfiles would still be readable there); a git config named
-/// by GIT_CONFIG_GLOBAL outside home; the user's mail spool. Only paths that exist.
+/// by GIT_CONFIG_GLOBAL and the XDG config, data and state folders outside home; the user's mail
+/// spool. Only paths that exist.
 QStringList helperHides(const SandboxSpec &spec);
 
 /// The home view in words, one line each, for `gatehouse rules`.
