@@ -335,14 +335,21 @@ QStringList helperHides(const SandboxSpec &spec)
         if (canonical != path && exists(canonical) && !hides.contains(canonical))
             hides << canonical;
     };
-    for (const QString &path : spec.denyRead)
-        add(path);
     const QString home = homeOf(spec);
     const QStringList homes = hiddenHomes(home);
+    // The credential stores in the hidden home are the home view's to hide (homeArguments),
+    // which shows one that allowRead names; where a writable folder holds them, the helper must.
+    const QStringList writable = BwrapRunner::canonicalWritableFolders(spec);
+    const QStringList homeStores = policy::credentialStores(home);
+    for (const QString &path : spec.denyRead) {
+        const QString canonical = canonicalPath(cleanAbsolute(path));
+        if (!homeStores.contains(path) || !insideAny(canonical, homes) || insideAny(canonical, writable))
+            add(path);
+    }
     // Whatever a link of home leads to outside it: the credential stores wherever they point,
     // and the user's own folders that home's entries link to (a dotfiles checkout elsewhere),
     // unless the command needs them.
-    QStringList needed = BwrapRunner::canonicalWritableFolders(spec);
+    QStringList needed = writable;
     needed << privateCacheDir(spec.projectDir);
     for (const QString &path : spec.allowRead)
         needed << canonicalPath(cleanAbsolute(path));

@@ -58,7 +58,7 @@ const char *const secretFiles[] = {
 
 QByteArray secretOf(const QString &relative) { return "SECRET(" + relative.toUtf8() + ")"; }
 
-Run gatehouse(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+Run runGatehouse(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
     process.setProcessEnvironment(env);
@@ -83,8 +83,8 @@ class TestRunHome final : public QObject
 private:
     QTemporaryDir m_dir;
     QString m_project;
-    // A folder neither in home nor in /tmp (which the sandbox replaces anyway), standing for a
-    // /data disk that home links into: next to this test program in the build folder.
+    // A folder outside /tmp (which the sandbox replaces anyway) in the build folder: this test's
+    // home, and beside it a /data disk that home links into.
     QString m_outside;
 
     static QString privateCacheRoot()
@@ -111,12 +111,17 @@ private Q_SLOTS:
         m_project = QDir(m_dir.path()).canonicalPath() + QStringLiteral("/homeproj");
         QVERIFY(QDir().mkpath(m_project));
         test::git(m_project, {QStringLiteral("init"), QStringLiteral("-q")});
-        for (const char *relative : secretFiles)
-            test::writeFile(home() + u'/' + QLatin1StringView(relative), secretOf(QLatin1StringView(relative)));
         m_outside = QCoreApplication::applicationDirPath() + QStringLiteral("/runhome-outside-")
                     + QString::number(QCoreApplication::applicationPid());
         QDir(m_outside).removeRecursively();
         QVERIFY(QDir().mkpath(m_outside));
+        // The harness's HOME lies in /tmp, which the sandbox replaces by its own: secrets there
+        // would be unreadable with or without a hidden home. This test's home lies where the
+        // sandbox would show it (the build folder), so that only the home view hides it.
+        QVERIFY(QDir().mkpath(m_outside + QStringLiteral("/home")));
+        qputenv("HOME", QFile::encodeName(m_outside + QStringLiteral("/home")));
+        for (const char *relative : secretFiles)
+            test::writeFile(home() + u'/' + QLatin1StringView(relative), secretOf(QLatin1StringView(relative)));
     }
 
     void cleanupTestCase() { QDir(m_outside).removeRecursively(); }
@@ -164,20 +169,26 @@ private Q_SLOTS:
 
     void aHomeThatIsUnsetOrRootStillRuns()
     {
+        // The command runs; the passwd home is shown empty whatever HOME says, and a HOME set
+        // elsewhere is hidden too.
         QFETCH(QString, value);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         if (value.isEmpty())
             env.remove(QStringLiteral("HOME"));
         else
             env.insert(QStringLiteral("HOME"), value);
-        if (!value.isEmpty() && value != QStringLiteral("/"))
-            QVERIFY(QDir().mkpath(value));
+        const bool elsewhere = !value.isEmpty() && value != QStringLiteral("/");
+        if (elsewhere)
+            test::writeFile(value + QStringLiteral("/.pgpass"), "SECRET(other home)");
         const Run run = sandboxed(m_project, {QStringLiteral("sh"), QStringLiteral("-c"),
-                                              QStringLiteral("cat %1/.pgpass %1/.ssh/id_ed25519; echo ran").arg(home())},
+                                              QStringLiteral("ls -A \"$(getent passwd $(id -u) | cut -d: -f6)\" | wc -l; cat '%1/.pgpass'; echo ran")
+                                                  .arg(elsewhere ? value : home())},
                                   {}, env);
         QCOMPARE(run.exitCode, 0);
-        QVERIFY2(run.out.contains(QStringLiteral("ran")), qPrintable(run.err));
-        QVERIFY2(!run.out.contains(QStringLiteral("SECRET")), qPrintable(run.out));
+        QVERIFY2(run.out.startsWith(QStringLiteral("0\n")) || passwdHome() == QStringLiteral("/"), qPrintable(run.out + run.err));
+        QVERIFY2(run.out.endsWith(QStringLiteral("ran\n")), qPrintable(run.err));
+        if (elsewhere)
+            QVERIFY2(!run.out.contains(QStringLiteral("SECRET")), qPrintable(run.out));
     }
 
     void linksOutOfHomeAreHiddenWhereTheyPoint()
@@ -218,22 +229,22 @@ private Q_SLOTS:
 
     void gitSeesTheIdentityButNoCredentials()
     {
-        test::writeFile(home() + QStringLiteral("/.gitconfig"), R"([user]
-	name = Home Tester
-[credential]
-	helper = store --file ~/.git-store-SECRET
-[url "https://ghp_SECRET0123456789abcdefghijkl@github.com/"]
-	insteadOf = https://github.com/
-[http "https://example.com"]
-	extraHeader = Authorization: Bearer SECRET-header-token
-[include]
-	path = ~/.gitconfig-private
-[alias]
-	st = status
-	leak = "!echo https://user:SECRETPASS@example.com"
-[github]
-	token = SECRET-github
-)");
+        test::writeFile(home() + QStringLiteral("/.gitconfig"),
+                        "[user]\n"
+                        "\tname = Home Tester\n"
+                        "[credential]\n"
+                        "\thelper = store --file ~/.git-store-SECRET\n"
+                        "[url \"https://ghp_SECRET0123456789abcdefghijkl@github.com/\"]\n"
+                        "\tinsteadOf = https://github.com/\n"
+                        "[http \"https://example.com\"]\n"
+                        "\textraHeader = Authorization: Bearer SECRET-header-token\n"
+                        "[include]\n"
+                        "\tpath = ~/.gitconfig-private\n"
+                        "[alias]\n"
+                        "\tst = status\n"
+                        "\tleak = \"!echo https://user:SECRETPASS@example.com\"\n"
+                        "[github]\n"
+                        "\ttoken = SECRET-github\n");
         test::writeFile(home() + QStringLiteral("/.gitconfig-private"), "[user]\n\temail = home@example.com\n\tsigningkey = SECRETKEY\n");
         test::writeFile(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/git/config"), "[init]\n\tdefaultBranch = trunk\n");
         test::writeFile(qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/git/ignore"), "*.ignored-by-home\n");
@@ -303,7 +314,7 @@ private Q_SLOTS:
             options << QStringLiteral("--allow-read") << home() + QStringLiteral("/notes");
         } else {
             const QString settings = m_dir.path() + QStringLiteral("/allow-read.json");
-            test::writeFile(settings, R"({"sandbox": {"filesystem": {"allowRead": ["~/notes"]}}})");
+            test::writeFile(settings, "{\"sandbox\": {\"filesystem\": {\"allowRead\": [\"~/notes\"]}}}");
             options << QStringLiteral("--settings") << settings;
         }
         const Run run = shell(m_project, script, options);
@@ -328,11 +339,11 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString project = QDir(dir.path()).canonicalPath();
-        test::writeFile(project + QStringLiteral("/.gatehouse/settings.json"), R"({"sandbox": {"filesystem": {"allowRead": ["~"]}}})");
+        test::writeFile(project + QStringLiteral("/.gatehouse/settings.json"), "{\"sandbox\": {\"filesystem\": {\"allowRead\": [\"~\"]}}}");
         const Run run = shell(project, QStringLiteral("cat ~/notes/readme.txt; echo ran"));
         QVERIFY2(run.out.contains(QStringLiteral("ran")), qPrintable(run.err));
         QVERIFY2(!run.out.contains(QStringLiteral("visible notes")), qPrintable(run.out));
-        const Run rules = gatehouse({QStringLiteral("rules"), QStringLiteral("--project"), project});
+        const Run rules = runGatehouse({QStringLiteral("rules"), QStringLiteral("--project"), project});
         QVERIFY2(rules.out.contains(QStringLiteral("readable path")) && rules.out.contains(QStringLiteral("(folder not trusted)")),
                  qPrintable(rules.out));
     }
@@ -389,7 +400,7 @@ private Q_SLOTS:
 
     void rulesShowTheHomeView()
     {
-        const Run run = gatehouse({QStringLiteral("rules"), QStringLiteral("--project"), m_project});
+        const Run run = runGatehouse({QStringLiteral("rules"), QStringLiteral("--project"), m_project});
         QCOMPARE(run.exitCode, 0);
         for (const char *expected : {"Sandbox home:", "hidden, shown empty: ", "~/.gitconfig", "~/.local/bin", "~/.rustup",
                                      "private writable cache", "sandbox-cache", "PIP_CACHE_DIR=~/.cache/pip", "~/.m2/repository"})
