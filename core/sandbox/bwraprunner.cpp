@@ -209,6 +209,7 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
     // The helper stays read-only even when it lies in a writable folder (a build of Gatehouse
     // itself), so that no command can replace what filters the next one.
     args << QStringLiteral("--ro-bind") << helper << helper;
+    args << homeClosingArguments(spec);
     const QString workingDirectory = spec.workingDirectory.isEmpty() ? spec.projectDir : spec.workingDirectory;
     args << QStringLiteral("--chdir") << workingDirectory << QStringLiteral("--setenv") << QStringLiteral("TMPDIR")
          << QStringLiteral("/tmp");

@@ -283,11 +283,17 @@ Expected<QStringList> homeArguments(const SandboxSpec &spec)
     const QString gitFolder = root + QStringLiteral("/sandbox-home/") + key;
     if (!makePrivatePath(root, QStringLiteral("sandbox-home/") + key))
         return fail(QStringLiteral("the sandbox's git configuration cannot be written to %1").arg(gitFolder));
-    QSaveFile gitConfig(gitFolder + QStringLiteral("/gitconfig"));
-    if (!gitConfig.open(QIODevice::WriteOnly) || gitConfig.write(git.text) != git.text.size() || !gitConfig.commit())
-        return fail(QStringLiteral("the sandbox's git configuration cannot be written to %1").arg(gitConfig.fileName()));
+    // Written only when it changed: a write (with its fsync) on every command would slow each
+    // one down, while other sandboxes wait for the protected paths' lock.
+    const QString gitConfigFile = gitFolder + QStringLiteral("/gitconfig");
+    QFile current(gitConfigFile);
+    if (!current.open(QIODevice::ReadOnly) || current.readAll() != git.text) {
+        QSaveFile gitConfig(gitConfigFile);
+        if (!gitConfig.open(QIODevice::WriteOnly) || gitConfig.write(git.text) != git.text.size() || !gitConfig.commit())
+            return fail(QStringLiteral("the sandbox's git configuration cannot be written to %1").arg(gitConfigFile));
+    }
     if (placeable(view + QStringLiteral("/.gitconfig"), false))
-        args << QStringLiteral("--ro-bind") << gitConfig.fileName() << view + QStringLiteral("/.gitconfig")
+        args << QStringLiteral("--ro-bind") << gitConfigFile << view + QStringLiteral("/.gitconfig")
              << QStringLiteral("--setenv") << QStringLiteral("GIT_CONFIG_GLOBAL") << home + QStringLiteral("/.gitconfig");
     const QString xdgConfig = qEnvironmentVariable("XDG_CONFIG_HOME");
     const QString gitConfigFolder = (QDir::isAbsolutePath(xdgConfig) ? cleanAbsolute(xdgConfig) : view + QStringLiteral("/.config"))
@@ -321,6 +327,19 @@ Expected<QStringList> homeArguments(const SandboxSpec &spec)
             }
     for (const QString &path : std::as_const(namedStores))
         showReadOnly(args, path, shown);
+    return args;
+}
+
+QStringList homeClosingArguments(const SandboxSpec &spec)
+{
+    // Read-only once everything is mounted in it (the writable folders and the helper may need
+    // mount points there); not where a writable folder holds the home, whose mount this would
+    // reach instead. The private cache at ~/.cache is a mount of its own and stays writable.
+    QStringList args;
+    const QStringList writable = BwrapRunner::canonicalWritableFolders(spec);
+    for (const QString &folder : hiddenHomes(homeOf(spec)))
+        if (!insideAny(folder, writable))
+            args << QStringLiteral("--remount-ro") << folder;
     return args;
 }
 

@@ -47,6 +47,11 @@ QString privateCacheDir(const QString &projectDir);
 /// the private cache and writes the filtered git configuration.
 Expected<QStringList> homeArguments(const SandboxSpec &spec);
 
+/// The bwrap arguments that make the home view read-only; they go after every other mount (the
+/// writable folders and the helper may need mount points in it). What a command writes to home
+/// fails, as anywhere outside the writable folders, except in the private cache.
+QStringList homeClosingArguments(const SandboxSpec &spec);
+
 /// What gatehouse-sandbox-helper hides (--hide) after all mounts: spec.denyRead, and where they
 /// are links, what they point to; the credential stores and other links of home that point out
 /// of it (a ~/.aws linked into /data/dotfiles would still be readable there); a git config named

@@ -172,6 +172,7 @@ private Q_SLOTS:
             u"lets commands reach exfil.example"_s + shared,
             u"lets commands write to "_s + home + shared,
             u"lets commands write to /"_s + shared,
+            u"lets commands read "_s + home + shared,
             u"runs sandboxed commands without asking"_s + shared,
             u"adds the folder "_s + home + u" to the project"_s + shared,
             u"switches to the bypassPermissions mode"_s + shared,
