@@ -15,6 +15,7 @@
 #include "policy/engine.h"
 #include "policy/paths.h"
 #include "sandbox/bwraprunner.h"
+#include "sandbox/homeview.h"
 #include "sandbox/hostrules.h"
 #include "sandbox/networkproxy.h"
 #include "sandbox/sandboxenvironment.h"
@@ -190,6 +191,10 @@ int runRules(const QStringList &arguments)
     text << "  sandbox.environment.allow: " << listed(policy.sandboxEnvironmentAllow()) << '\n';
     text << "  passed from this environment: " << listed(passed) << '\n';
     text << "  withheld, their values carry credentials: " << listed(withheld) << '\n';
+    // The sandbox's view of home (SECURITY-MODEL.md section 6, "Home").
+    text << "\nSandbox home:\n";
+    for (const QString &line : sandbox::describeHomeView(sandbox::specForPolicy(policy)))
+        text << "  " << line << '\n';
     if (!policy.ignored().isEmpty()) {
         text << "\nNot applied:\n";
         for (const QString &item : policy.ignored())
@@ -290,6 +295,9 @@ int runSandboxed(const QStringList &arguments)
                                         QStringLiteral("path"));
     const QCommandLineOption denyRead(QStringLiteral("deny-read"), QStringLiteral("A path the command may not read (repeatable)."),
                                       QStringLiteral("path"));
+    const QCommandLineOption allowRead(QStringLiteral("allow-read"),
+                                       QStringLiteral("A path of the hidden home the command may read (repeatable)."),
+                                       QStringLiteral("path"));
     const QCommandLineOption allowDomain(QStringLiteral("allow-domain"), QStringLiteral("A host the command may reach (repeatable)."),
                                          QStringLiteral("host"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Stop the command after this many seconds."),
@@ -299,7 +307,7 @@ int runSandboxed(const QStringList &arguments)
     const QCommandLineOption landHeld(QStringLiteral("land-held"),
                                       QStringLiteral("Land the changes the sandbox held for a person's answer (protected paths, git's "
                                                      "configuration and hooks, new repositories, links out) instead of discarding them."));
-    parser.addOptions({project, settings, allowWrite, denyRead, allowDomain, timeout, selfTest, landHeld});
+    parser.addOptions({project, settings, allowWrite, denyRead, allowRead, allowDomain, timeout, selfTest, landHeld});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command and its arguments, after --."),
                                  QStringLiteral("-- CMD [ARGS...]"));
     int status = 0;
@@ -355,6 +363,8 @@ int runSandboxed(const QStringList &arguments)
         spec.writableFolders << QFileInfo(path).absoluteFilePath();
     for (const QString &path : parser.values(denyRead))
         spec.denyRead << QFileInfo(path).absoluteFilePath();
+    for (const QString &path : parser.values(allowRead))
+        spec.allowRead << QFileInfo(path).absoluteFilePath();
     const QString here = QDir::currentPath();
     for (const QString &folder : std::as_const(spec.writableFolders))
         if (policy::isInside(QFileInfo(here).canonicalFilePath(), QFileInfo(folder).canonicalFilePath()))

@@ -215,6 +215,7 @@ Policy Policy::load(const PolicyOptions &options)
         loosening(file.allowWrite, QStringLiteral("writable folder"), policy.m_allowWrite);
         loosening(file.environmentAllow, QStringLiteral("environment variable for sandboxed commands"),
                   policy.m_environmentAllow);
+        loosening(file.allowRead, QStringLiteral("readable path"), policy.m_allowRead);
         if (managedMcpOnly && file.layer != Layer::Managed && !untrusted
             && (file.enableAllProjectMcpServers.value_or(false) || !file.enabledMcpjsonServers.isEmpty()))
             policy.m_ignored << QStringLiteral("%1: MCP servers of .mcp.json (managed settings allow only their own MCP servers)")

@@ -77,6 +77,8 @@ public:
     const QStringList &deniedDomains() const { return m_deniedDomains; }
     const QStringList &sandboxDenyRead() const { return m_denyRead; }
     const QStringList &sandboxAllowWrite() const { return m_allowWrite; }
+    /// sandbox.filesystem.allowRead: paths the sandbox shows read-only in the hidden home.
+    const QStringList &sandboxAllowRead() const { return m_allowRead; }
     bool alwaysAllowForbidden() const { return m_disableAlwaysAllow; }
     /// Variables sandboxed commands get besides the default ones (sandbox.environment.allow of
     /// every layer; a project's own only once the folder is trusted).
@@ -98,6 +100,7 @@ private:
     QStringList m_deniedDomains;
     QStringList m_denyRead;
     QStringList m_allowWrite;
+    QStringList m_allowRead;
     bool m_disableAlwaysAllow = false;
     QStringList m_environmentAllow;
 };

@@ -12,7 +12,12 @@ QStringList credentialStores(const QString &home)
         return paths;
     for (const char *relative : {".ssh", ".gnupg", ".aws", ".config/gcloud", ".kube", ".docker/config.json", ".netrc",
                                  ".git-credentials", ".local/share/keyrings", ".password-store", ".config/gh",
-                                 ".azure", ".npmrc", ".pypirc", ".config/hub"})
+                                 ".azure", ".npmrc", ".pypirc", ".config/hub", ".config/git/credentials",
+                                 ".claude/.credentials.json", ".pgpass", ".my.cnf", ".cargo/credentials.toml",
+                                 ".cargo/credentials", ".m2/settings.xml", ".gradle/gradle.properties",
+                                 ".terraform.d/credentials.tfrc.json", ".config/rclone", ".vault-token", ".yarnrc",
+                                 ".gem/credentials", ".local/share/kwalletd", ".mozilla", ".config/google-chrome",
+                                 ".config/chromium"})
         paths << home + u'/' + QString::fromLatin1(relative);
     return paths;
 }

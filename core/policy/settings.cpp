@@ -217,7 +217,8 @@ public:
         if (!filesystem)
             return std::unexpected(filesystem.error());
         for (const auto &[key, target] : {std::pair{QStringLiteral("denyRead"), &m_file.denyRead},
-                                          std::pair{QStringLiteral("allowWrite"), &m_file.allowWrite}}) {
+                                          std::pair{QStringLiteral("allowWrite"), &m_file.allowWrite},
+                                          std::pair{QStringLiteral("allowRead"), &m_file.allowRead}}) {
             auto list = stringList(*filesystem, key, {QStringLiteral("sandbox"), QStringLiteral("filesystem"), key});
             if (!list)
                 return std::unexpected(list.error());

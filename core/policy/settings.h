@@ -45,6 +45,7 @@ struct SettingsFile
     QStringList denyRead;
     QStringList allowWrite;
     QStringList environmentAllow; ///< sandbox.environment.allow: names and NAME_PREFIX* patterns
+    QStringList allowRead;
 
     // What else a project's configuration can grant (listed by the trust dialog).
     QJsonObject env;

@@ -4,6 +4,7 @@
 #include "log/logging.h"
 #include "log/qtformat.h"
 #include "policy/paths.h"
+#include "sandbox/homeview.h"
 #include "sandbox/protectedpaths.h"
 #include "sandbox/sandboxprocess.h"
 #include "sandbox/staging.h"
@@ -46,12 +47,6 @@ QString helperProgram()
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     return {};
-}
-
-bool exists(const QString &path)
-{
-    struct stat info {};
-    return ::lstat(QFile::encodeName(path).constData(), &info) == 0;
 }
 
 // Where the proxy's socket appears inside the sandbox (/run is the sandbox's own tmpfs).
@@ -178,6 +173,11 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
                      // A private temporary folder; /run holds the host's sockets (D-Bus, docker).
                      QStringLiteral("--tmpfs"), QStringLiteral("/tmp"), QStringLiteral("--tmpfs"), QStringLiteral("/var/tmp"),
                      QStringLiteral("--tmpfs"), QStringLiteral("/run")};
+    // Home hidden, with what toolchains need; before the writable folders, which may lie in it.
+    auto home = homeArguments(spec);
+    if (!home)
+        return std::unexpected(home.error());
+    args << *home;
     for (const QString &folder : std::as_const(writable))
         if (!QFileInfo(folder).isDir())
             return fail(QStringLiteral("the writable folder %1 does not exist").arg(folder));
@@ -233,15 +233,15 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         for (const QString &parent : std::as_const(pinned))
             helperArgs << QStringLiteral("--pin") << parent;
     }
-    for (const QString &path : spec.denyRead)
-        if (exists(path))
-            helperArgs << QStringLiteral("--hide") << path;
+    for (const QString &path : helperHides(spec))
+        helperArgs << QStringLiteral("--hide") << path;
     const QString helper = helperProgram();
     if (helper.isEmpty())
         return fail(QStringLiteral("gatehouse-sandbox-helper, which loads the seccomp filter, is missing"));
     // The helper stays read-only even when it lies in a writable folder (a build of Gatehouse
     // itself), so that no command can replace what filters the next one.
     args << QStringLiteral("--ro-bind") << helper << helper;
+    args << homeClosingArguments(spec);
     const QString workingDirectory = spec.workingDirectory.isEmpty() ? spec.projectDir : spec.workingDirectory;
     args << QStringLiteral("--chdir") << workingDirectory << QStringLiteral("--setenv") << QStringLiteral("TMPDIR")
          << QStringLiteral("/tmp");

@@ -45,6 +45,8 @@ SandboxSpec specForPolicy(const policy::Policy &policy)
     SandboxSpec spec;
     spec.projectDir = policy.projectDir();
     spec.writableFolders = policy.workspaceFolders() + policy.sandboxAllowWrite();
+    spec.allowRead = policy.sandboxAllowRead();
+    spec.homeDir = policy.homeDir();
     // The same credential stores and Gatehouse folders that the engine keeps the file tools out of.
     spec.denyRead = policy::credentialStores(policy.homeDir())
                     + policy::gatehouseFolders({policy.options().userConfigDir, policy.options().managedDir})

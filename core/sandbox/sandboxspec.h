@@ -20,7 +20,13 @@ struct SandboxSpec
     /// Folders the command may write: the project, additional directories, sandbox.filesystem.allowWrite.
     QStringList writableFolders;
     /// Paths the command may not read (the default credential stores and sandbox.filesystem.denyRead).
+    /// On Linux, home is hidden whole anyway (homeview.h); these matter outside it, and inside
+    /// what the home view shows.
     QStringList denyRead;
+    /// Paths shown read-only although they lie in the hidden home (sandbox.filesystem.allowRead).
+    QStringList allowRead;
+    /// The home folder to hide and show a view of; empty: $HOME.
+    QString homeDir;
     /// Where the command starts (must lie inside a writable folder); empty: the project.
     QString workingDirectory;
     /// Seconds before the command and everything it started are killed (exit 124); 0: no limit.

@@ -125,6 +125,10 @@ Grants readGrants(const QString &projectDir)
             grants.items << QStringLiteral("passes the environment variable %1 to commands (%2)").arg(variable, where);
             canonical << QStringLiteral("%1 environment %2").arg(where, variable);
         }
+        for (const QString &path2 : std::as_const(file->allowRead)) {
+            grants.items << QStringLiteral("lets commands read %1 (%2)").arg(path2, where);
+            canonical << QStringLiteral("%1 read %2").arg(where, path2);
+        }
         for (auto it = file->env.begin(); it != file->env.end(); ++it) {
             grants.items << QStringLiteral("sets the environment variable %1 (%2)").arg(it.key(), where);
             canonical << QStringLiteral("%1 env %2=%3").arg(where, it.key(), compact(it.value()));

@@ -26,7 +26,8 @@ private Q_SLOTS:
         test::writeFile(dir.filePath(QStringLiteral(".gatehouse/settings.json")),
                         R"j({"permissions": {"allow": ["Bash(make)"], "deny": ["Bash(curl *)"], "defaultMode": "acceptEdits",
                             "additionalDirectories": ["../shared"]},
-                            "sandbox": {"autoAllow": true, "network": {"allowedDomains": ["pypi.org"]}},
+                            "sandbox": {"autoAllow": true, "network": {"allowedDomains": ["pypi.org"]},
+                                        "filesystem": {"allowRead": ["~/.local/share/models"]}},
                             "env": {"FOO": "bar"}, "hooks": {"PreToolUse": []}})j");
         test::writeFile(dir.filePath(QStringLiteral(".mcp.json")),
                         R"j({"mcpServers": {"files": {"command": "npx", "args": ["-y", "server-files"]}}})j");
@@ -39,6 +40,7 @@ private Q_SLOTS:
         QVERIFY(all.contains(QStringLiteral("shared")));
         QVERIFY(all.contains(QStringLiteral("without asking (.gatehouse/settings.json)")));
         QVERIFY(all.contains(QStringLiteral("pypi.org")));
+        QVERIFY2(all.contains(QStringLiteral("lets commands read ")) && all.contains(QStringLiteral(".local/share/models")), qPrintable(all));
         QVERIFY(all.contains(QStringLiteral("FOO")));
         QVERIFY(all.contains(QStringLiteral("hook")));
         QVERIFY(all.contains(QStringLiteral("MCP server \"files\", which runs npx -y server-files")));
