@@ -220,7 +220,7 @@ Expected<QStringList> BwrapRunner::arguments(const SandboxSpec &spec, const QStr
         QStringList pinned;
         QStringList anchored = mounts.readOnly;
         for (const QString &denied : spec.denyRead)
-            if (exists(denied))
+            if (QFileInfo(denied).exists() || QFileInfo(denied).isSymLink())
                 anchored << denied;
         for (const QString &entry : std::as_const(anchored))
             for (const QString &folder : writable)

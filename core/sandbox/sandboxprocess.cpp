@@ -71,7 +71,7 @@ void SandboxProcess::start(const SandboxSpec &spec, const QStringList &command, 
     m_started = landingClock();
     m_staging.reset();
     m_landing = {};
-    if (auto staging = StagingArea::create(writable, HoldRules{writable, spec.denyRead}, checkpointFolder()); !staging) {
+    if (auto staging = StagingArea::create(writable, HoldRules{writable, spec.denyRead, readOnlyLinkTargets(spec.homeDir)}, checkpointFolder()); !staging) {
         done(125, QStringLiteral("the sandbox cannot be built: %1").arg(staging.error().message));
         return;
     } else {
@@ -261,7 +261,7 @@ void SandboxProcess::done(int status, const QString &error)
                 m_landing.errors << collected.error().message;
         } else {
             m_staging->addHeld(fallbackScan(BwrapRunner::canonicalWritableFolders(m_spec),
-                                            HoldRules{BwrapRunner::canonicalWritableFolders(m_spec), m_spec.denyRead},
+                                            HoldRules{BwrapRunner::canonicalWritableFolders(m_spec), m_spec.denyRead, readOnlyLinkTargets(m_spec.homeDir)},
                                             m_started, m_staging->root() + QStringLiteral("/held"), m_standIns));
         }
         const LandingResult landed = m_staging->landFree();

@@ -3,6 +3,7 @@
 
 #include "policy/paths.h"
 #include "policy/protectednames.h"
+#include "sandbox/homeview.h"
 #include "sandbox/fsutil_p.h"
 #include "vcs/hookspath.h"
 
@@ -143,7 +144,7 @@ public:
             const QString to = got > 0 ? QFile::decodeName(QByteArray(buffer, got)) : QString();
             const QString resolved = QDir::isAbsolutePath(to) ? QDir::cleanPath(to)
                                                                : QDir::cleanPath(QFileInfo(path).path() + u'/' + to);
-            if (to.isEmpty() || !insideAny(resolved, m_rules.writableFolders))
+            if (to.isEmpty() || (!insideAny(resolved, m_rules.writableFolders) && !insideAny(resolved, m_rules.linkTargets)))
                 return QStringLiteral("a link to %1, outside the writable folders").arg(to);
         }
         if (change.kind == StagedChange::Kind::Delete)
@@ -376,6 +377,18 @@ Expected<void> scanFolder(const Scan &scan, const QString &relative, bool hostMi
 }
 
 } // namespace
+
+QStringList readOnlyLinkTargets(const QString &home)
+{
+    QStringList targets{QStringLiteral("/usr"),  QStringLiteral("/bin"),       QStringLiteral("/sbin"),
+                        QStringLiteral("/lib"),  QStringLiteral("/lib32"),     QStringLiteral("/lib64"),
+                        QStringLiteral("/libx32"), QStringLiteral("/opt"),     QStringLiteral("/nix/store"),
+                        QStringLiteral("/gnu/store"), QStringLiteral("/snap")};
+    if (!home.isEmpty() && home != QStringLiteral("/"))
+        for (const ToolchainPath &toolchain : toolchainPaths())
+            targets << QDir::cleanPath(home + u'/' + toolchain.relative);
+    return targets;
+}
 
 bool isGitHookName(QStringView name)
 {

@@ -44,7 +44,15 @@ struct HoldRules
     QStringList writableFolders;
     /// Paths the command may not read: deleting one (or a folder holding one) is held.
     QStringList denyRead;
+    /// Folders outside the writable ones that a link may point into and still land: what every
+    /// command sees read-only and nobody writes through (the system's programs and libraries,
+    /// the toolchains in home). A virtual environment's `bin/python3 -> /usr/bin/python3`.
+    QStringList linkTargets;
 };
+
+/// The folders a landed link may point into besides the writable folders, for a user whose home
+/// is @p home: /usr, /bin, /lib..., /opt, /nix/store, and the toolchain folders of the home view.
+QStringList readOnlyLinkTargets(const QString &home);
 
 /// Reads the staging folder @p upper of the writable folder @p folder (an overlay's upper
 /// folder after the command ended) and returns every change in it, parents before children,
