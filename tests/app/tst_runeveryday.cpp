@@ -254,7 +254,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         test::requireIsolatedEnvironment();
-        QVERIFY(test::useOwnRuntimeFolder(QStringLiteral("runeveryday")));
+        // Its own runtime folder (the sandboxes' lock and stand-ins), also apart from app.runeverydayfallback.
+        QVERIFY(test::useOwnRuntimeFolder(QStringLiteral("runeveryday-%1").arg(QCoreApplication::applicationPid())));
         QVERIFY(m_dir.isValid());
         m_root = QDir(m_dir.path()).canonicalPath();
         m_home = QCoreApplication::applicationDirPath() + QStringLiteral("/runeveryday-home-")
