@@ -185,7 +185,12 @@ ProtectedMounts protectedMounts(const QStringList &writableFolders, const QStrin
     // Another sandbox's stand-in is an empty entry on the host, writable there: taken for a real
     // one, a `.git` stand-in would let this sandbox's command fill it with a repository of its
     // own. It counts as missing instead, and gets this sandbox's read-only mount too.
-    const auto present = [&standIns](const QString &path) { return exists(path) && !standIns.contains(path); };
+    // An empty entry counts as missing too: a sandbox that started at the same time may have
+    // recorded and made it after this one read the record. Its read-only stand-in changes nothing
+    // for a real empty entry, and an empty `.git` is no repository.
+    const auto present = [&standIns](const QString &path) {
+        return exists(path) && !standIns.contains(path) && !isEmptyEntry(QFile::encodeName(path));
+    };
     ProtectedMounts mounts;
     for (const QString &folder : writableFolders) {
         const QString dotGit = folder + QStringLiteral("/.git");
@@ -282,6 +287,18 @@ Expected<void> PlaceholderGuard::record(const QStringList &paths)
         return fail(QStringLiteral("cannot record the sandbox's stand-ins in %1").arg(record.fileName()));
     m_recorded += paths;
     return {};
+}
+
+QStringList PlaceholderGuard::standInsNow() const
+{
+    QFile record(lockPath() + QStringLiteral(".list"));
+    QStringList standIns;
+    if (m_lock < 0 || !record.open(QIODevice::ReadOnly))
+        return standIns;
+    for (const QString &path : recordedPaths(record.readAll()))
+        if (isEmptyEntry(QFile::encodeName(path)))
+            standIns << path;
+    return standIns;
 }
 
 void PlaceholderGuard::end()

@@ -60,6 +60,9 @@ public:
     Expected<void> record(const QStringList &paths);
     /// Releases the lock, and removes the recorded empty entries if no other sandbox runs.
     void end();
+    /// The stand-ins of every sandbox recorded now that are still empty (read again: sandboxes
+    /// that started after begin() are in it too). Call it while the lock is held.
+    QStringList standInsNow() const;
 
 private:
     int m_lock = -1;

@@ -250,7 +250,6 @@ void SandboxProcess::done(int status, const QString &error)
     if (m_finished)
         return;
     m_finished = true;
-    m_placeholders.end();
     // What the command wrote lands now, whatever its status (also after a timeout or cancel):
     // a command stopped halfway has still changed what it changed.
     if (m_staging && m_process) {
@@ -262,7 +261,10 @@ void SandboxProcess::done(int status, const QString &error)
         } else {
             m_staging->addHeld(fallbackScan(BwrapRunner::canonicalWritableFolders(m_spec),
                                             HoldRules{BwrapRunner::canonicalWritableFolders(m_spec), m_spec.denyRead, readOnlyLinkTargets(m_spec.homeDir)},
-                                            m_started, m_staging->root() + QStringLiteral("/held"), m_standIns));
+                                            m_started, m_staging->root() + QStringLiteral("/held"),
+                                            // Every sandbox's stand-ins, also of those that started
+                                            // after this one: read while the shared lock is held.
+                                            m_standIns + m_placeholders.standInsNow()));
         }
         const LandingResult landed = m_staging->landFree();
         m_landing.landed = landed.landed;
@@ -271,6 +273,7 @@ void SandboxProcess::done(int status, const QString &error)
         m_landing.checkpoint = landed.checkpoint;
         m_landingUs = landing.nsecsElapsed() / 1000;
     }
+    m_placeholders.end();
     if (m_lifeline >= 0) {
         ::close(m_lifeline);
         m_lifeline = -1;
