@@ -14,6 +14,7 @@
 #include "policy/check.h"
 #include "policy/engine.h"
 #include "policy/paths.h"
+#include "policy/protectednames.h"
 #include "sandbox/bwraprunner.h"
 #include "sandbox/homeview.h"
 #include "sandbox/hostrules.h"
@@ -195,6 +196,10 @@ int runRules(const QStringList &arguments)
     text << "\nSandbox home:\n";
     for (const QString &line : sandbox::describeHomeView(sandbox::specForPolicy(policy)))
         text << "  " << line << '\n';
+    // One list for both: the file tools ask before writing these, and the sandbox holds a
+    // command's writes to them (SECURITY-MODEL.md sections 4 and 6).
+    text << "\nProtected names (at any depth; the file tools ask, the sandbox holds what a command writes there):\n  "
+         << policy::protectedNames().join(QStringLiteral(" ")) << '\n';
     if (!policy.ignored().isEmpty()) {
         text << "\nNot applied:\n";
         for (const QString &item : policy.ignored())

@@ -244,6 +244,57 @@ private Q_SLOTS:
             QVERIFY2(run.err.contains(QStringLiteral("held: ") + project + u'/'), qPrintable(run.err));
     }
 
+    // Family 2: one list. Every protected name that `gatehouse rules` shows is asked about by the
+    // engine for a file tool's write and held by the sandbox for a command's, below the top too.
+    void theEngineAndTheSandboxProtectTheSameNames()
+    {
+        QString proof;
+        const QString project = newProject(&proof);
+        QProcess rules;
+        rules.setWorkingDirectory(project);
+        rules.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("rules"), QStringLiteral("--project"), project});
+        QVERIFY(rules.waitForFinished(30000));
+        const QString shown = QString::fromUtf8(rules.readAllStandardOutput());
+        const QString line = shown.section(QStringLiteral("Protected names"), 1).section(u'\n', 1, 1).trimmed();
+        QStringList names = line.split(u' ', Qt::SkipEmptyParts);
+        QVERIFY2(names.size() > 30 && names.contains(QStringLiteral(".git/")) && names.contains(QStringLiteral(".zlogout")),
+                 qPrintable(shown));
+        QByteArray calls;
+        QString script;
+        QStringList paths;
+        for (QString name : std::as_const(names)) {
+            name.remove(u'*').remove(u'/');
+            if (name == QStringLiteral(".yarnrc"))
+                name = QStringLiteral(".yarnrc.custom"); // the family
+            const QString path = QStringLiteral("deep/%1/%2").arg(paths.size()).arg(name);
+            paths << path;
+            calls += "{\"tool\": \"Write\", \"input\": {\"file_path\": \"" + path.toUtf8() + "\", \"content\": \"x\"}}\n";
+            script += QStringLiteral("mkdir -p deep/%1 && echo x > %2; ").arg(paths.size() - 1).arg(path);
+        }
+        QProcess check;
+        check.setWorkingDirectory(project);
+        check.start(QStringLiteral(GATEHOUSE_BINARY), {QStringLiteral("check"), QStringLiteral("--project"), project,
+                                                       QStringLiteral("--mode"), QStringLiteral("acceptEdits"),
+                                                       QStringLiteral("--assume-trusted")});
+        check.write(calls);
+        check.closeWriteChannel();
+        QVERIFY(check.waitForFinished(30000));
+        const QList<QByteArray> decisions = check.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(decisions.size(), paths.size());
+        for (qsizetype i = 0; i < paths.size(); ++i)
+            QVERIFY2(!decisions[i].contains("\"decision\":\"allow\""), qPrintable(paths[i] + u' ' + QString::fromUtf8(decisions[i])));
+        const Run run = shell(project, script);
+        for (const QString &path : std::as_const(paths)) {
+            QVERIFY2(!QFileInfo::exists(project + u'/' + path), qPrintable(path));
+            if (!fallback()) {
+                const QString folder = project + u'/' + path.section(u'/', 0, 1);
+                const QString entry = project + u'/' + path;
+                QVERIFY2(run.err.contains(QStringLiteral("held: ") + entry) || run.err.contains(QStringLiteral("held: ") + folder + u'/'),
+                         qPrintable(path + u'\n' + run.err));
+            }
+        }
+    }
+
     // Family 6: a denied read is not defeated by renaming its parent, in one run or two.
     void deniedReadSurvivesRenames_data()
     {
