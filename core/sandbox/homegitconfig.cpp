@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sandbox/homegitconfig.h"
 
+#include "secrets/secretshapes.h"
 #include "vcs/libgit2_p.h"
 
 #include <QDir>
@@ -88,17 +89,6 @@ QString expandHome(const QString &path, const QString &home)
 
 } // namespace
 
-bool carriesCredential(const QString &value)
-{
-    // user:password@ in a URL (a user name alone, as in ssh://git@host, is no secret).
-    static const QRegularExpression urlPassword(QStringLiteral("[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s:]*:[^/@\\s]+@"));
-    static const QRegularExpression token(QStringLiteral(
-        "(gh[opusr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}"
-        "|npm_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|"
-        "(?i:authorization|bearer|basic)\\s*:?\\s+[A-Za-z0-9+/=._-]{8,})"));
-    return value.contains(urlPassword) || value.contains(token);
-}
-
 FilteredGitConfig filteredGitConfig(const QString &home, const QString &projectDir)
 {
     vcs::detail::ensureLibGit2();
@@ -138,7 +128,7 @@ FilteredGitConfig filteredGitConfig(const QString &home, const QString &projectD
         while (git_config_next(&entry, iterator.get()) == 0) {
             const QString key = QString::fromUtf8(entry->name);
             const QString value = QString::fromUtf8(entry->value ? entry->value : "");
-            if (!allowedKey(key) || carriesCredential(value))
+            if (!allowedKey(key) || secrets::carriesCredential(value))
                 continue;
             if (key.compare(QStringLiteral("core.excludesfile"), Qt::CaseInsensitive) == 0)
                 result.excludesFile = expandHome(value, home);

@@ -24,8 +24,4 @@ struct FilteredGitConfig
 
 FilteredGitConfig filteredGitConfig(const QString &home, const QString &projectDir);
 
-/// Whether a configuration or environment value carries a credential: a URL with a password
-/// (scheme://user:secret@host) or a token of a well-known form (GitHub, GitLab, Slack, npm, AWS...).
-bool carriesCredential(const QString &value);
-
 } // namespace gatehouse::sandbox
