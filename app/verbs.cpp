@@ -374,8 +374,8 @@ int runSandboxed(const QStringList &arguments)
     QEventLoop loop;
     int exitStatus = 125;
     QString error;
-    QObject::connect(&process, &sandbox::SandboxProcess::finished, &loop, [&](int status, const QString &message) {
-        exitStatus = status;
+    QObject::connect(&process, &sandbox::SandboxProcess::finished, &loop, [&](int finishedStatus, const QString &message) {
+        exitStatus = finishedStatus;
         error = message;
         loop.quit();
     });
