@@ -258,6 +258,10 @@ public:
             break;
         case StagedChange::Kind::Write:
         case StagedChange::Kind::FolderTree: {
+            if (change.staged.isEmpty()) { // held with nothing that can land (a name Gatehouse cannot spell)
+                error(change, QStringLiteral("nothing staged that can land"));
+                return false;
+            }
             const QByteArray staged = QFile::encodeName(change.staged);
             if (!change.isLink) {
                 dropOverlayAttributes(staged);

@@ -137,9 +137,24 @@ void addDeeperEntries(const QString &folder, const QString &relative, const QStr
         struct stat info {};
         if (::lstat(QFile::encodeName(child).constData(), &info) != 0 || standIns.contains(child))
             continue;
-        if (!relative.isEmpty() && (policy::isProtectedName(name) || (S_ISREG(info.st_mode) && isGitHookName(name)))) {
+        // Yarn's own release and plugins, which every `yarn` runs (stagedchanges.cpp holds them).
+        if (name == QStringLiteral(".yarn") && S_ISDIR(info.st_mode) && !S_ISLNK(info.st_mode))
+            for (const char *inner : {"releases", "plugins"})
+                if (const QString yarnFolder = child + u'/' + QLatin1StringView(inner);
+                    exists(yarnFolder) && !QFileInfo(yarnFolder).isSymLink() && !readOnly->contains(yarnFolder))
+                    *readOnly << yarnFolder;
+        // At the top, the fixed names are protectedEntries()'s; the families (`.envrc.local`) are here.
+        // The top `.git` stays writable: only its configuration and hooks are not (protectedMounts).
+        if ((!relative.isEmpty() || name != QStringLiteral(".git"))
+            && (policy::isProtectedName(name) || (!relative.isEmpty() && S_ISREG(info.st_mode) && isGitHookName(name)))) {
             if (name == QStringLiteral(".git") && S_ISDIR(info.st_mode))
                 addGitFolder(child, standIns, readOnly);
+            // A nested repository's own core.hooksPath, where it points inside the folder.
+            if (name == QStringLiteral(".git") && !S_ISLNK(info.st_mode))
+                if (const QString hooks = vcs::hooksFolder(path); !hooks.isEmpty() && isInsideAny(hooks, {folder})
+                    && hooks != folder && exists(hooks) && QFileInfo(hooks).canonicalFilePath() == hooks && !readOnly->contains(hooks)
+                    && !isInsideAny(hooks, {child}))
+                    *readOnly << hooks;
             if (!S_ISLNK(info.st_mode) && !readOnly->contains(child))
                 *readOnly << child;
             continue;

@@ -131,12 +131,34 @@ public:
                 return QStringLiteral("%1 is protected: a program outside the sandbox (git, a shell, an editor, a package or "
                                       "hook manager, Gatehouse) reads it and may run code from it")
                     .arg(component);
+        // Yarn runs the release that .yarnrc.yml's yarnPath names, and loads its plugins, from
+        // the project: every `yarn` command would run a file written here.
+        for (qsizetype i = 0; i + 1 < components.size(); ++i)
+            if (components[i] == QStringLiteral(".yarn")
+                && (components[i + 1] == QStringLiteral("releases") || components[i + 1] == QStringLiteral("plugins")))
+                return QStringLiteral("it is in %1, where yarn runs its own release and plugins from")
+                    .arg(components.mid(0, i + 2).join(u'/'));
         const QString path = m_folder + u'/' + relative;
         if (change.kind == StagedChange::Kind::Write && !components.isEmpty() && listed(components.last(), hookNames))
             return QStringLiteral("a file named like a git hook (%1), which git runs wherever core.hooksPath points")
                 .arg(components.last());
-        if (const QString hooks = hooksFolder(); !hooks.isEmpty() && policy::isInside(path, hooks))
+        if (const QString hooks = hooksFolder(QString()); !hooks.isEmpty() && policy::isInside(path, hooks))
             return QStringLiteral("it is in %1, the folder git runs hooks from").arg(hooks);
+        // A repository inside the folder (a vendored checkout, a sub-project) runs hooks from its
+        // own core.hooksPath, relative to its own top.
+        for (qsizetype i = components.size() - 1; i >= 1; --i) {
+            const QString top = components.mid(0, i).join(u'/');
+            auto known = m_repositoryTops.constFind(top);
+            if (known == m_repositoryTops.constEnd()) {
+                struct stat info {};
+                known = m_repositoryTops.insert(top, lstatPath(m_folder + u'/' + top + QStringLiteral("/.git"), &info));
+            }
+            if (!*known)
+                continue;
+            if (const QString hooks = hooksFolder(top); !hooks.isEmpty() && policy::isInside(path, hooks))
+                return QStringLiteral("it is in %1, the folder git runs the hooks of %2 from").arg(hooks, m_folder + u'/' + top);
+            break;
+        }
         if (change.isLink) {
             const QByteArray target = QFile::encodeName(change.staged);
             char buffer[4096];
@@ -146,6 +168,18 @@ public:
                                                                : QDir::cleanPath(QFileInfo(path).path() + u'/' + to);
             if (to.isEmpty() || (!insideAny(resolved, m_rules.writableFolders) && !insideAny(resolved, m_rules.linkTargets)))
                 return QStringLiteral("a link to %1, outside the writable folders").arg(to);
+            // The kernel takes `..` after a folder that is itself a link from where that link
+            // points, not from the name: `sub/up/..` with `sub/up -> ..` is the folder above.
+            // Only a leading run of `..` (from the link's own folder, which is real) is followed
+            // as written.
+            bool named = QDir::isAbsolutePath(to);
+            for (const QString &component : to.split(u'/', Qt::SkipEmptyParts)) {
+                if (component == QStringLiteral("..") && named)
+                    return QStringLiteral("a link to %1, whose .. after a folder name may lead out of the writable folders")
+                        .arg(to);
+                if (component != QStringLiteral("..") && component != QStringLiteral("."))
+                    named = true;
+            }
         }
         if (change.kind == StagedChange::Kind::Delete)
             for (const QString &denied : m_rules.denyRead)
@@ -157,25 +191,29 @@ public:
 private:
     // Whether the folder at @p relative looks like a git folder (HEAD, objects and refs), on the
     // host or in the staging folder.
-    bool looksLikeGitFolder(const QString &relative)
+    // Whether the folder at @p relative looks like a git folder to git (a HEAD, and objects and
+    // refs or a commondir, of any type: git only asks whether it can enter them), on the host or,
+    // unless @p hostOnly, in the staging folder.
+    bool looksLikeGitFolder(const QString &relative, bool hostOnly = false)
     {
-        const auto found = m_gitFolders.constFind(relative);
-        if (found != m_gitFolders.constEnd())
+        QHash<QString, bool> &cache = hostOnly ? m_hostGitFolders : m_gitFolders;
+        const auto found = cache.constFind(relative);
+        if (found != cache.constEnd())
             return *found;
-        const auto has = [this, &relative](const char *name, bool folder) {
+        const auto has = [this, &relative, hostOnly](const char *name) {
             for (const QString &root : {m_folder, m_upper}) {
-                if (root.isEmpty())
+                if (root.isEmpty() || (hostOnly && root == m_upper))
                     continue;
                 struct stat info {};
                 const QString path = relative.isEmpty() ? QString(root + u'/' + QLatin1StringView(name))
                                                         : QString(root + u'/' + relative + u'/' + QLatin1StringView(name));
-                if (::stat(QFile::encodeName(path).constData(), &info) == 0 && S_ISDIR(info.st_mode) == folder)
+                if (::lstat(QFile::encodeName(path).constData(), &info) == 0)
                     return true;
             }
             return false;
         };
-        const bool result = has("HEAD", false) && has("objects", true) && has("refs", true);
-        m_gitFolders.insert(relative, result);
+        const bool result = has("HEAD") && ((has("objects") && has("refs")) || has("commondir"));
+        cache.insert(relative, result);
         return result;
     }
 
@@ -212,6 +250,16 @@ private:
             return QString();
         const QString where = gitFolder < 0 ? QStringLiteral("the git folder") : components.mid(0, gitFolder + 1).join(u'/');
         const QString first = inside.first();
+        // What makes a folder a repository (its HEAD, objects, refs, commondir) is held where the
+        // folder was not one on the host: the configuration left there earlier would become git's.
+        static constexpr std::array makers{u"HEAD", u"objects", u"refs", u"commondir"};
+        if (inside.size() == 1 && listed(first, makers) && !m_upper.isEmpty() && gitFolder >= -1
+            && (gitFolder < 0 || components[gitFolder] != QStringLiteral(".git"))) {
+            const QString folder = gitFolder < 0 ? QString() : components.mid(0, gitFolder + 1).join(u'/');
+            if (!looksLikeGitFolder(folder, true))
+                return QStringLiteral("it makes %1 a git repository, whose configuration git would then run")
+                    .arg(gitFolder < 0 ? m_folder : folder);
+        }
         QString dataFile = first;
         if (dataFile.endsWith(QStringLiteral(".lock")))
             dataFile.chop(5);
@@ -225,45 +273,71 @@ private:
     }
 
     // The state of a rebase or cherry-pick in progress is data, except where it names programs:
-    // `exec` lines of a to-do list and a merge strategy run when the person continues.
+    // `exec` lines of a to-do list and a merge strategy run when the person continues. The whole
+    // file is read (a to-do list padded past any prefix still runs its last line), and option
+    // names are matched as git matches them, in any case.
     static QString sequencerReason(const QStringList &inside, const StagedChange &change)
     {
         if (inside.size() != 2 || change.kind != StagedChange::Kind::Write || change.staged.isEmpty())
             return QString();
         const QString file = inside.join(u'/');
-        if (file == QStringLiteral("rebase-merge/strategy") || file == QStringLiteral("rebase-merge/strategy_opts"))
+        const QString folder = inside.first();
+        if ((folder == QStringLiteral("rebase-merge") || folder == QStringLiteral("rebase-apply"))
+            && inside.last().startsWith(QStringLiteral("strategy"), Qt::CaseInsensitive))
             return QStringLiteral("it names the merge strategy program that git runs when the rebase continues");
-        const bool todo = file.startsWith(QStringLiteral("rebase-merge/git-rebase-todo"))
-                          || file == QStringLiteral("rebase-merge/done") || file == QStringLiteral("sequencer/todo")
-                          || file == QStringLiteral("sequencer/opts");
-        if (!todo)
+        const bool todo = ((folder == QStringLiteral("rebase-merge") || folder == QStringLiteral("rebase-apply"))
+                           && (inside.last().startsWith(QStringLiteral("git-rebase-todo")) || inside.last() == QStringLiteral("done")))
+                          || file == QStringLiteral("sequencer/todo") || file == QStringLiteral("sequencer/done");
+        const bool options = file == QStringLiteral("sequencer/opts");
+        if (!todo && !options)
             return QString();
         QFile staged(change.staged);
         if (!staged.open(QIODevice::ReadOnly))
             return QStringLiteral("it cannot be read to check for commands git would run");
-        static const QRegularExpression exec(QStringLiteral("^\\s*(x|exec)(\\s|$)|^\\s*strategy\\s*="),
-                                             QRegularExpression::MultilineOption);
-        if (QString::fromUtf8(staged.read(4 * 1024 * 1024)).contains(exec))
-            return QStringLiteral("its to-do list has commands (exec) or a strategy that git runs when the rebase or "
-                                  "cherry-pick continues");
+        static const QRegularExpression exec(QStringLiteral("^\\s*(x|exec)(\\s|$)"), QRegularExpression::MultilineOption);
+        // Lines are checked one by one, a chunk at a time, so that no line is split between two.
+        QByteArray rest;
+        for (;;) {
+            QByteArray chunk = staged.read(1 << 20);
+            const bool end = chunk.isEmpty();
+            rest += chunk;
+            const qsizetype cut = end ? rest.size() : rest.lastIndexOf('\n') + 1;
+            if (cut > 0) {
+                const QByteArray lines = rest.left(cut);
+                rest.remove(0, cut);
+                if (options && QString::fromLatin1(lines).contains(QStringLiteral("strategy"), Qt::CaseInsensitive))
+                    return QStringLiteral("its options name a merge strategy, a program that git runs when the cherry-pick or "
+                                          "revert continues");
+                if (todo && QString::fromLatin1(lines).contains(exec))
+                    return QStringLiteral("its to-do list has commands (exec) that git runs when the rebase or cherry-pick "
+                                          "continues");
+            }
+            if (end)
+                break;
+            if (rest.size() > (16 << 20))
+                return QStringLiteral("it has a line too long to check for commands git would run");
+        }
         return QString();
     }
 
-    QString hooksFolder()
+    // The folder git runs hooks from for the repository whose working tree is at @p top.
+    QString hooksFolder(const QString &top)
     {
-        if (!m_hooksRead) {
-            m_hooksRead = true;
-            m_hooks = vcs::hooksFolder(m_folder);
-        }
-        return m_hooks;
+        const auto found = m_hooks.constFind(top);
+        if (found != m_hooks.constEnd())
+            return *found;
+        const QString hooks = vcs::hooksFolder(top.isEmpty() ? m_folder : m_folder + u'/' + top);
+        m_hooks.insert(top, hooks);
+        return hooks;
     }
 
     QString m_folder;
     QString m_upper;
     const HoldRules &m_rules;
     QHash<QString, bool> m_gitFolders;
-    QString m_hooks;
-    bool m_hooksRead = false;
+    QHash<QString, bool> m_hostGitFolders;
+    QHash<QString, QString> m_hooks;
+    QHash<QString, bool> m_repositoryTops;
 };
 
 struct Scan
@@ -295,12 +369,27 @@ Expected<void> scanFolder(const Scan &scan, const QString &relative, bool hostMi
     if (!dir)
         return fail(QStringLiteral("cannot read the staging folder %1: %2").arg(upperFolder, QString::fromLocal8Bit(std::strerror(errno))));
     QStringList names;
+    QStringList undecodable;
     while (const dirent *entry = ::readdir(dir.get())) {
         const QByteArray name(entry->d_name);
-        if (name != "." && name != "..")
+        if (name == "." || name == "..")
+            continue;
+        // A name that is not valid UTF-8 does not survive the trip through QString: every path
+        // made from it would name something else. It is held, whole, and never landed.
+        if (QFile::encodeName(QFile::decodeName(name)) != name)
+            undecodable << QFile::decodeName(name);
+        else
             names << QFile::decodeName(name);
     }
     names.sort(); // a stable order for reports and tests
+    undecodable.sort();
+    for (const QString &name : std::as_const(undecodable)) {
+        StagedChange change;
+        change.folder = scan.folder;
+        change.relative = relative.isEmpty() ? name : relative + u'/' + name;
+        change.held = QStringLiteral("its name is not valid UTF-8, so Gatehouse cannot check or land it");
+        changes->append(change);
+    }
     for (const QString &name : std::as_const(names)) {
         StagedChange change;
         change.folder = scan.folder;
@@ -309,6 +398,11 @@ Expected<void> scanFolder(const Scan &scan, const QString &relative, bool hostMi
         struct stat info {};
         if (!lstatPath(change.staged, &info))
             return fail(QStringLiteral("cannot read the staged entry %1").arg(change.staged));
+        // Set-user and set-group bits never land, also on what a new folder lands with, whole.
+        if ((S_ISREG(info.st_mode) || S_ISDIR(info.st_mode)) && (info.st_mode & (S_ISUID | S_ISGID))) {
+            info.st_mode &= ~mode_t(S_ISUID | S_ISGID);
+            ::chmod(QFile::encodeName(change.staged).constData(), info.st_mode & 07777);
+        }
         struct stat host {};
         change.existed = !hostMissing && lstatPath(change.path(), &host);
         const bool hostFolder = change.existed && S_ISDIR(host.st_mode);
