@@ -44,7 +44,7 @@ echo "gatehouse run (with the proxy) true: ${proxied} us (median of $runs), rati
 version=$(measure "$gatehouse" --version)
 echo "gatehouse --version (program start): ${version} us (median of $runs)"
 (cd "$project" && GATEHOUSE_SANDBOX_HELPER=$build/app/gatehouse-sandbox-helper "$build/tests/bench/bench_sandbox" "$project" "$runs")
-# Staged writes: a private cache home, so that the staging folders are on the projects' file system.
+# Staged writes: a private cache home, so that the staging folders share the file system of the projects.
 staging=$(mktemp -d)
 (XDG_CACHE_HOME=$staging/cache XDG_DATA_HOME=$staging/data GATEHOUSE_SANDBOX_HELPER=$build/app/gatehouse-sandbox-helper \
     "$build/tests/bench/bench_staging" "$staging" "$staging_runs"; rm -rf "$staging")
