@@ -185,10 +185,44 @@ public:
             for (const QString &denied : m_rules.denyRead)
                 if (policy::isInside(denied, path) || policy::isInside(path, denied))
                     return QStringLiteral("it removes %1, which the command may not read").arg(denied);
+        // Removing or replacing a folder removes what is in it: a repository or a protected entry
+        // below goes with it, as surely as if it were removed by its own name.
+        if (change.existed && change.isFolder
+            && (change.kind == StagedChange::Kind::Delete || change.kind == StagedChange::Kind::MakeFolder
+                || change.kind == StagedChange::Kind::FolderTree))
+            if (const QString inside = protectedInside(path); !inside.isEmpty())
+                return QStringLiteral("it removes %1 with the folder that holds it").arg(inside);
         return {};
     }
 
 private:
+    // The first protected entry (a protected name, a git folder) in the host's folder @p path,
+    // links not followed; empty when there is none.
+    static QString protectedInside(const QString &path)
+    {
+        detail::DirPtr dir(::opendir(QFile::encodeName(path).constData()));
+        if (!dir)
+            return {};
+        QList<QByteArray> folders;
+        while (const dirent *entry = ::readdir(dir.get())) {
+            const QByteArray name(entry->d_name);
+            if (name == "." || name == "..")
+                continue;
+            const QString decoded = QFile::decodeName(name);
+            const QString child = path + u'/' + decoded;
+            if (policy::isProtectedName(decoded) || QFile::encodeName(decoded) != name)
+                return child;
+            struct stat info {};
+            if (::lstat(QFile::encodeName(child).constData(), &info) == 0 && S_ISDIR(info.st_mode))
+                folders << name;
+        }
+        dir.reset();
+        for (const QByteArray &name : std::as_const(folders))
+            if (const QString inside = protectedInside(path + u'/' + QFile::decodeName(name)); !inside.isEmpty())
+                return inside;
+        return {};
+    }
+
     // Whether the folder at @p relative looks like a git folder (HEAD, objects and refs), on the
     // host or in the staging folder.
     // Whether the folder at @p relative looks like a git folder to git (a HEAD, and objects and

@@ -160,6 +160,29 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(project + QStringLiteral("/.git")).isDir());
     }
 
+    // Family 1: removing a folder removes the repositories and protected entries in it; that is
+    // held as their own removal is.
+    void removingAFolderThatHoldsARepositoryIsHeld_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::newRow("nested repository") << QStringLiteral("rm -rf vendor");
+        QTest::newRow("protected entry deep down") << QStringLiteral("rm -rf tools");
+        QTest::newRow("replaced by a new folder") << QStringLiteral("rm -rf vendor && mkdir vendor && echo new > vendor/a");
+    }
+
+    void removingAFolderThatHoldsARepositoryIsHeld()
+    {
+        QFETCH(QString, script);
+        QString proof;
+        const QString project = newProject(&proof);
+        QDir().mkpath(project + QStringLiteral("/vendor/lib"));
+        test::git(project + QStringLiteral("/vendor/lib"), {QStringLiteral("init"), QStringLiteral("-q")});
+        test::writeFile(project + QStringLiteral("/tools/deep/.envrc"), "export X=1\n");
+        const Run run = shell(project, script);
+        QVERIFY2(QFileInfo(project + QStringLiteral("/vendor/lib/.git")).isDir(), qPrintable(run.err));
+        QVERIFY2(QFileInfo::exists(project + QStringLiteral("/tools/deep/.envrc")), qPrintable(run.err));
+    }
+
     // Family 1: an existing submodule's .git file pointed at a copied module folder.
     void submoduleGitFileCannotBeRepointed()
     {
