@@ -81,6 +81,30 @@ private Q_SLOTS:
         QCOMPARE(denied.first().toObject().value(QStringLiteral("rule")).toString(), QStringLiteral("Bash(git push *)"));
     }
 
+    // Headless: what a command wrote that the sandbox held is discarded (nobody can answer) and
+    // listed; what it wrote besides lands.
+    void heldChangesAreDiscardedAndListed()
+    {
+        // The script's writes are out of the policy's sight (it cannot see into make.sh): only the
+        // sandbox stands between them and the project.
+        const QString project = makeProject(QStringLiteral("replay-held"),
+                                            {{QStringLiteral("make.sh"), "echo B > b.txt; mkdir -p sub/.vscode; echo '{}' > sub/.vscode/tasks.json\n"}});
+        const HeadlessRun run = replay(project, R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"sh make.sh"}}]}
+{"content":[{"type":"text","text":"Done."}]}
+)",
+                                        {QStringLiteral("--allow"), QStringLiteral("Bash(sh make.sh)")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
+        QCOMPARE(ofType(run, QStringLiteral("tool_result")).first().value(QStringLiteral("executed")).toBool(), true);
+        QFile landed(project + QStringLiteral("/b.txt"));
+        QVERIFY(landed.open(QIODevice::ReadOnly));
+        QCOMPARE(landed.readAll(), QByteArray("B\n"));
+        QVERIFY(!QFile::exists(project + QStringLiteral("/sub/.vscode/tasks.json")));
+        const QJsonArray held = run.result().value(QStringLiteral("held")).toArray();
+        QCOMPARE(held.size(), 1);
+        QCOMPARE(held.first().toObject().value(QStringLiteral("path")).toString(), project + QStringLiteral("/sub/.vscode"));
+        QVERIFY(held.first().toObject().value(QStringLiteral("reason")).toString().contains(QStringLiteral(".vscode is protected")));
+    }
+
     void exhaustedScriptIsAFailure()
     {
         const QString project = makeProject(QStringLiteral("replay-end"), {{QStringLiteral("a.txt"), "A\n"}});
