@@ -33,6 +33,23 @@ Run shell(const QString &project, const QString &script, const QStringList &opti
     return sandboxed(project, {QStringLiteral("sh"), QStringLiteral("-c"), script}, options);
 }
 
+bool stagingFallback()
+{
+    return qEnvironmentVariable("GATEHOUSE_SANDBOX_STAGING") == QStringLiteral("fallback");
+}
+
+QString hostGit(const QString &folder, const QStringList &arguments)
+{
+    QProcess git;
+    git.setWorkingDirectory(folder);
+    git.setProcessChannelMode(QProcess::MergedChannels);
+    git.start(QStringLiteral("git"), QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Host"), QStringLiteral("-c"),
+                                                 QStringLiteral("user.email=host@example.com")}
+                                         + arguments);
+    git.waitForFinished(60000);
+    return QString::fromUtf8(git.readAll());
+}
+
 QByteArray contents(const QString &path)
 {
     QFile file(path);

@@ -27,6 +27,12 @@ struct Run
 /// of the test answer the sandboxed command.
 Run sandboxed(const QString &project, const QStringList &command, const QStringList &options = {},
               const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+/// Whether the tests run the sandbox's fallback (GATEHOUSE_SANDBOX_STAGING=fallback: no overlays).
+bool stagingFallback();
+/// Runs git on the host in @p folder, as the person would after a sandboxed command (a fixed
+/// identity; the user's configuration and hooks apply): what it prints. Its status does not
+/// matter to the escape tests, only what it runs.
+QString hostGit(const QString &folder, const QStringList &arguments);
 /// The same with `sh -c SCRIPT`.
 Run shell(const QString &project, const QString &script, const QStringList &options = {});
 /// A file's bytes, or "<missing>".

@@ -22,25 +22,9 @@ using test::contents;
 using test::Run;
 using test::shell;
 
+using test::hostGit;
+
 namespace {
-
-bool fallback()
-{
-    return qEnvironmentVariable("GATEHOUSE_SANDBOX_STAGING") == QStringLiteral("fallback");
-}
-
-// Runs git on the host, as the person would after the command: its exit status does not matter,
-// only what it runs.
-void hostGit(const QString &folder, const QStringList &arguments)
-{
-    QProcess git;
-    git.setWorkingDirectory(folder);
-    git.setProcessChannelMode(QProcess::MergedChannels);
-    git.start(QStringLiteral("git"), QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Host"), QStringLiteral("-c"),
-                                                 QStringLiteral("user.email=host@example.com")}
-                                         + arguments);
-    git.waitForFinished(30000);
-}
 
 void hostGitEverything(const QString &folder)
 {
@@ -87,7 +71,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         test::requireIsolatedEnvironment();
-        const QString runtime = test::scratchRoot() + QStringLiteral("/runtime-staging") + (fallback() ? QStringLiteral("-fb") : QString());
+        const QString runtime = test::scratchRoot() + QStringLiteral("/runtime-staging") + (test::stagingFallback() ? QStringLiteral("-fb") : QString());
         QVERIFY(QDir().mkpath(runtime));
         QVERIFY(QFile::setPermissions(runtime, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         qputenv("XDG_RUNTIME_DIR", QFile::encodeName(runtime));
@@ -230,7 +214,7 @@ private Q_SLOTS:
         const QByteArray before = contents(project + u'/' + file);
         const Run run = shell(project, QStringLiteral("mkdir -p \"$(dirname %1)\"; printf '%2' > %1; chmod +x %1").arg(file, payload(proof)));
         QCOMPARE(contents(project + u'/' + file), before);
-        if (!fallback())
+        if (!test::stagingFallback())
             QVERIFY2(run.err.contains(QStringLiteral("held: ") + project + u'/' + file), qPrintable(run.err));
         hostGitEverything(project);
         QVERIFY(!QFile::exists(proof));
@@ -263,7 +247,7 @@ private Q_SLOTS:
                                                       "mv '%1' '%1.moved' && echo evil > '%1'")
                                            .arg(path, proof));
         QCOMPARE(contents(project + u'/' + path), before);
-        if (!fallback()) // the fallback refuses the writes at once (read-only mounts)
+        if (!test::stagingFallback()) // the fallback refuses the writes at once (read-only mounts)
             QVERIFY2(run.err.contains(QStringLiteral("held: ") + project + u'/'), qPrintable(run.err));
     }
 
@@ -309,7 +293,7 @@ private Q_SLOTS:
         const Run run = shell(project, script);
         for (const QString &path : std::as_const(paths)) {
             QVERIFY2(!QFileInfo::exists(project + u'/' + path), qPrintable(path));
-            if (!fallback()) {
+            if (!test::stagingFallback()) {
                 const QString folder = project + u'/' + path.section(u'/', 0, 1);
                 const QString entry = project + u'/' + path;
                 QVERIFY2(run.err.contains(QStringLiteral("held: ") + entry) || run.err.contains(QStringLiteral("held: ") + folder + u'/'),
@@ -390,7 +374,7 @@ private Q_SLOTS:
         QCOMPARE(contents(project + QStringLiteral("/made/deeper/f")), QByteArray("d\n"));
         QCOMPARE(QFileInfo(project + QStringLiteral("/link-in")).symLinkTarget(), project + QStringLiteral("/a.txt"));
         QCOMPARE(contents(project + QStringLiteral("/keep.txt")), QByteArray("keep\n"));
-        if (fallback())
+        if (test::stagingFallback())
             return; // the fallback writes in place: there is no checkpoint
         // What was replaced or removed is in the checkpoint, listed in its manifest.
         const QString checkpoints = qEnvironmentVariable("XDG_DATA_HOME") + QStringLiteral("/gatehouse/checkpoints");
@@ -441,7 +425,7 @@ private Q_SLOTS:
         const QString err = QString::fromUtf8(run.readAllStandardError());
         // The person's version stays, in both modes.
         QCOMPARE(contents(project + QStringLiteral("/a.txt")), QByteArray("person\n"));
-        if (fallback()) {
+        if (test::stagingFallback()) {
             QVERIFY2(!err.contains(QStringLiteral("conflict:")), qPrintable(err)); // written in place: nothing to land
             return;
         }
@@ -479,7 +463,7 @@ private Q_SLOTS:
         QCOMPARE(test::git(project, {QStringLiteral("log"), QStringLiteral("--oneline")}).trimmed().split(u'\n').size(), 4);
         QVERIFY(test::git(project, {QStringLiteral("status"), QStringLiteral("--porcelain")}).isEmpty());
         QVERIFY(test::git(project, {QStringLiteral("fsck"), QStringLiteral("--no-progress"), QStringLiteral("--no-dangling")}).isEmpty());
-        if (!fallback())
+        if (!test::stagingFallback())
             QVERIFY2(!run.err.contains(QStringLiteral("held:")), qPrintable(run.err));
     }
 
@@ -505,7 +489,7 @@ private Q_SLOTS:
         const QString staging = qEnvironmentVariable("XDG_CACHE_HOME") + QStringLiteral("/gatehouse/staging");
         const Run run = shell(project, QStringLiteral("ls -A '%1' | wc -l").arg(staging));
         QCOMPARE(run.out.trimmed(), QStringLiteral("0"));
-        if (!fallback())
+        if (!test::stagingFallback())
             QVERIFY(QDir(staging).entryList(QDir::Dirs | QDir::NoDotAndDotDot).filter(QStringLiteral("probe")).isEmpty());
     }
 };

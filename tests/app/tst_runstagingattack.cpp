@@ -24,25 +24,9 @@ using test::contents;
 using test::Run;
 using test::shell;
 
+using test::hostGit;
+
 namespace {
-
-bool fallback()
-{
-    return qEnvironmentVariable("GATEHOUSE_SANDBOX_STAGING") == QStringLiteral("fallback");
-}
-
-// git on the host, as the person would run it after the command; only what it runs matters.
-QString hostGit(const QString &folder, const QStringList &arguments)
-{
-    QProcess git;
-    git.setWorkingDirectory(folder);
-    git.setProcessChannelMode(QProcess::MergedChannels);
-    git.start(QStringLiteral("git"), QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Host"), QStringLiteral("-c"),
-                                                 QStringLiteral("user.email=host@example.com")}
-                                         + arguments);
-    git.waitForFinished(60000);
-    return QString::fromUtf8(git.readAll());
-}
 
 // The names in @p folder whose bytes are not valid UTF-8.
 QList<QByteArray> undecodableNames(const QString &folder)
@@ -98,7 +82,7 @@ private Q_SLOTS:
     {
         test::requireIsolatedEnvironment();
         const QString runtime = test::scratchRoot() + QStringLiteral("/runtime-staging-attack")
-                                + (fallback() ? QStringLiteral("-fb") : QString());
+                                + (test::stagingFallback() ? QStringLiteral("-fb") : QString());
         QVERIFY(QDir().mkpath(runtime));
         QVERIFY(QFile::setPermissions(runtime, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         qputenv("XDG_RUNTIME_DIR", QFile::encodeName(runtime));
@@ -248,7 +232,7 @@ private Q_SLOTS:
                                            "printf '[core]\\n\\tfsmonitor = touch %PROOF\\n' > prep/config"), proof));
         QVERIFY(QFileInfo::exists(project + QStringLiteral("/prep/config")));
         const Run run = shell(project, QStringLiteral("mkdir prep/refs"));
-        if (!fallback()) // the fallback writes in place and cannot tell what the folder was before
+        if (!test::stagingFallback()) // the fallback writes in place and cannot tell what the folder was before
             QVERIFY2(!QFileInfo::exists(project + QStringLiteral("/prep/refs")), qPrintable(run.err));
         hostGit(project, {QStringLiteral("status")});
         QVERIFY(!QFile::exists(proof));
@@ -329,7 +313,7 @@ private Q_SLOTS:
         const QByteArray before = contents(project + u'/' + path);
         const Run run = shell(project, fill(QStringLiteral("mkdir -p \"$(dirname '%1')\"; echo 'touch %PROOF' > '%1'").arg(path), proof));
         QCOMPARE(contents(project + u'/' + path), before);
-        if (!fallback())
+        if (!test::stagingFallback())
             QVERIFY2(run.err.contains(QStringLiteral("held: ") + project + u'/'), qPrintable(run.err));
     }
 };
