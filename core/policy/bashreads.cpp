@@ -138,6 +138,8 @@ void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use,
         return;
     }
     for (const ResolvedPath &path : paths) {
+        if (isHarmlessInput(path.lexical) || isHarmlessInput(path.canonical))
+            continue; // the command's own input, or a device that holds nothing of anyone's
         // A file named directly is denied whether its content or its name and size are read.
         noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
         if (!m_engine.inWorkspace(path.lexical, path.canonical)) {

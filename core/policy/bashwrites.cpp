@@ -99,6 +99,8 @@ void BashDecision::checkRedirections(CommandState &state)
             continue;
         }
         for (const ResolvedPath &path : paths) {
+            if (output ? isDeviceSink(path.canonical) : isHarmlessInput(path.canonical))
+                continue; // /dev/./null, /dev/stdout seen as /proc/self/fd/1
             if (isNetworkPath(path.lexical)) {
                 m_risks << Risk{u"network"_s, u"the redirection %1 %2 connects to another host"_s.arg(op, path.lexical), true};
                 continue;
