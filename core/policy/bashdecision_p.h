@@ -58,7 +58,7 @@ private:
 
     // bashfolders.cpp
     void followWorkingFolders();
-    bool moveWorkingFolder(CommandState &state, WorkingFolders &folders) const;
+    bool moveWorkingFolder(CommandState &state, WorkingFolders &folders, bool mayNotApply) const;
     void checkGitStart(const CommandState &state);
 
     // bashwrites.cpp

@@ -6,22 +6,42 @@
 #include "policy/engine.h"
 #include "policy/paths.h"
 
+#include "shell/syntax.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+
 namespace gatehouse::policy::detail {
 
 using namespace Qt::StringLiterals;
 using shell::Risk;
 using shell::Word;
 
+namespace {
+
+bool movesWorkingFolder(const shell::NormalisedCommand &n)
+{
+    const QString name = n.name();
+    return name == u"cd"_s || name == u"pushd"_s || name == u"popd"_s;
+}
+
+// More folders than this, or more rounds, and the working folder counts as decided at run time.
+constexpr qsizetype maxCandidates = 64;
+constexpr int maxRounds = 8;
+
+} // namespace
+
 // Moves @p folders as the cd, pushd or popd of @p state would; returns false when @p state is
-// not one of them.
-bool BashDecision::moveWorkingFolder(CommandState &state, WorkingFolders &folders) const
+// not one of them. @p mayNotApply: the move may or may not have happened when a later command
+// runs (a subshell, a pipeline, a loop), so the folders it leads to are added to the candidates.
+bool BashDecision::moveWorkingFolder(CommandState &state, WorkingFolders &folders, bool mayNotApply) const
 {
     const shell::NormalisedCommand &n = state.normalised;
-    const QString name = n.name();
-    if (name != u"cd"_s && name != u"pushd"_s && name != u"popd"_s)
+    if (!movesWorkingFolder(n))
         return false;
-    const shell::SimpleCommand &source = *state.source;
-    const bool scoped = source.nesting > 0 || source.inPipeline || source.background;
+    const QString name = n.name();
+    const bool scoped = mayNotApply;
     QList<Word> targets;
     for (const Word &word : n.words.mid(1))
         if (!word.text.startsWith(u'-') || word.text == u"-"_s)
@@ -56,14 +76,52 @@ bool BashDecision::moveWorkingFolder(CommandState &state, WorkingFolders &folder
     return true;
 }
 
+// Each command's working folders. In text order when every command runs once, in that order.
+// A loop runs its body again after a cd in it, and a function body runs wherever the function
+// is called: then every command may run in any folder that any cd of the line can reach from
+// any other, followed until no new folder appears.
 void BashDecision::followWorkingFolders()
 {
     WorkingFolders folders;
     folders.candidates << project();
     for (CommandState &state : m_commands) {
         state.folders = folders;
-        moveWorkingFolder(state, folders);
+        const shell::SimpleCommand &source = *state.source;
+        moveWorkingFolder(state, folders, source.nesting > 0 || source.inPipeline || source.background);
     }
+
+    const bool repeats = m_parsed.has(shell::Construct::For) || m_parsed.has(shell::Construct::While)
+                         || m_parsed.has(shell::Construct::Select) || m_parsed.has(shell::Construct::FunctionDefinition);
+    if (!repeats || std::none_of(m_commands.cbegin(), m_commands.cend(),
+                                 [](const CommandState &state) { return movesWorkingFolder(state.normalised); }))
+        return;
+    WorkingFolders reachable;
+    reachable.candidates << project();
+    bool settled = false;
+    for (int round = 0; round < maxRounds && !settled && !reachable.unknown; ++round) {
+        const qsizetype before = reachable.candidates.size();
+        for (CommandState &state : m_commands) {
+            // A cd from a folder that does not exist fails (bash stays where it is), so only the
+            // existing ones lead further: "cd secrets" twice does not reach secrets/secrets.
+            WorkingFolders from = reachable;
+            from.candidates.removeIf([](const QString &folder) { return !QFileInfo(folder).isDir(); });
+            if (!moveWorkingFolder(state, from, false) || from.unknown) {
+                reachable.unknown |= from.unknown;
+                continue;
+            }
+            reachable.leftWorkspace |= from.leftWorkspace;
+            for (const QString &folder : std::as_const(from.candidates))
+                if (!reachable.candidates.contains(folder))
+                    reachable.candidates << folder;
+        }
+        settled = reachable.candidates.size() == before;
+        if (reachable.candidates.size() > maxCandidates)
+            reachable.unknown = true;
+    }
+    if (!settled)
+        reachable.unknown = true; // "cd sub" in a loop: deeper each time
+    for (CommandState &state : m_commands)
+        state.folders = reachable;
 }
 
 // Where git starts: the working folder, moved by env -C and by each git -C in turn. Outside
