@@ -18,6 +18,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 namespace gatehouse::policy {
 
 class Engine;
@@ -52,6 +54,7 @@ private:
     // bashpolicy.cpp
     bool parseAndNormalise();
     const RuleEntry *denyRuleOf(const QList<QStringList> &lines) const;
+    std::pair<const CommandState *, const RuleEntry *> ruleOfUnknownWords() const;
     void checkSubstitutions();
     Decision verdict();
     Decision finishWith(Verdict verdict, Source source, const QString &reason, const RuleEntry *rule = nullptr);

@@ -140,6 +140,28 @@ const RuleEntry *Engine::matchCommandRule(Verdict verdict, const QStringList &li
     return best;
 }
 
+const RuleEntry *Engine::mayMatchCommandRule(Verdict verdict, const QStringList &lines) const
+{
+    const CommandIndex &index = verdict == Verdict::Deny ? m_denyCommands : verdict == Verdict::Ask ? m_askCommands : m_allowCommands;
+    const RuleEntry *best = nullptr; // the earliest, as in matchCommandRule
+    const auto consider = [&best, &lines](const RuleEntry *entry) {
+        if (best && best < entry)
+            return;
+        for (const QString &line : lines)
+            if (entry->rule.kind == Rule::Kind::Tool || entry->rule.command.mayMatch(line)) {
+                best = entry;
+                return;
+            }
+    };
+    // The first word may be the unknown one: every rule is a candidate.
+    for (const RuleEntry *entry : index.anyFirstWord)
+        consider(entry);
+    for (const QList<const RuleEntry *> &entries : index.byFirstWord)
+        for (const RuleEntry *entry : entries)
+            consider(entry);
+    return best;
+}
+
 bool Engine::inWorkspace(const QString &lexical, const QString &canonical) const
 {
     const auto inside = [this](const QString &path) {
