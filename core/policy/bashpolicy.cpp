@@ -185,6 +185,7 @@ Decision BashDecision::decide()
         return finishWith(Verdict::Deny, Source::Default, u"denied by "_s + deny->rule.text, deny);
 
     followWorkingFolders();
+    findRunTimeVariables();
     for (CommandState &state : m_commands) {
         m_risks << shell::commandRisks(state.normalised, *state.source);
         if (state.builtin)
