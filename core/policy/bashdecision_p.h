@@ -100,6 +100,7 @@ private:
     const RuleEntry *m_readDeny = nullptr;
     QString m_readDenyPath;
     QSet<QString> m_runTimeVariables; ///< variables the line fills with values decided at run time
+    bool m_globsAsUsual = true;       ///< no shopt or GLOBIGNORE changes what globs match
 };
 
 } // namespace detail

@@ -165,6 +165,9 @@ bool BashDecision::parseAndNormalise()
         m_allLines << state.denyLines;
         addInnerLines(state.normalised, 1, m_allLines);
     }
+    // shopt (dotglob, nocaseglob, extglob...) and GLOBIGNORE (which turns dotglob on) change what
+    // a glob matches, however they are reached (export, declare, eval...).
+    m_globsAsUsual = !m_text.contains(u"shopt"_s) && !m_text.contains(u"GLOBIGNORE"_s) && !m_text.contains(u"BASHOPTS"_s);
     return true;
 }
 

@@ -84,6 +84,8 @@ bool BashDecision::checkGlob(CommandState &state, const shell::ReadOnlyUse &use,
 {
     if (file.features & ~(static_cast<std::uint32_t>(WordFeature::Glob) | static_cast<std::uint32_t>(WordFeature::Quoted)))
         return false;
+    if (!m_globsAsUsual)
+        return false;
     const qsizetype slash = file.text.lastIndexOf(u'/');
     const QString last = file.text.mid(slash + 1);
     const QString fixed = file.text.left(slash + 1);

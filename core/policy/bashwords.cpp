@@ -143,7 +143,7 @@ const Word *BashDecision::wordThatMayBeAnOption(const shell::NormalisedCommand &
         // A glob's file names begin with its known start: "src/*.c" never names "--output=x".
         // Those that begin with a wildcard are looked at now in each working folder.
         if (word.has(WordFeature::Glob) && (word.text.startsWith(u'*') || word.text.startsWith(u'?') || word.text.startsWith(u'['))) {
-            if (word.text.contains(u'/') || folders.unknown)
+            if (word.text.contains(u'/') || folders.unknown || !m_globsAsUsual)
                 return &word;
             for (const QString &folder : folders.candidates) {
                 const auto matches = expandLastComponent(folder, word.text);
