@@ -156,6 +156,25 @@ bool globMatchSegment(QStringView pattern, QStringView text)
     return p == pattern.size();
 }
 
+GlobSearch globSearch(const QString &pattern, const QString &path, const QString &projectDir)
+{
+    const auto hasWildcard = [](const QString &component) {
+        return component.contains(u'*') || component.contains(u'?') || component.contains(u'[') || component.contains(u'{');
+    };
+    GlobSearch search;
+    search.root = path.isEmpty() ? projectDir : path;
+    QStringList parts = pattern.split(u'/');
+    QStringList fixed;
+    while (parts.size() > 1 && !hasWildcard(parts.first()))
+        fixed << parts.takeFirst();
+    if (pattern.startsWith(u'/'))
+        search.root = QStringLiteral("/") + fixed.join(u'/');
+    else if (!fixed.isEmpty())
+        search.root += u'/' + fixed.join(u'/');
+    search.rest = parts.join(u'/');
+    return search;
+}
+
 PathPattern PathPattern::compile(const QString &specifier, const AnchorFolders &anchors)
 {
     PathPattern pattern;
