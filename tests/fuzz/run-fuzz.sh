@@ -26,7 +26,7 @@ seeds = []
 for path in glob.glob(os.path.join(checkout, "tests/core/policy/golden/*.cases.jsonl")):
     for line in open(path, encoding="utf-8"):
         line = line.strip()
-        if not line:
+        if not line or line.startswith("//"):
             continue
         d = json.loads(line)
         if target == "fuzz_shellparser" and "input" in d and "command" in d.get("input", {}):
