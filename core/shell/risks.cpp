@@ -215,7 +215,7 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
                 risks << risk(u"sed-exec"_s, u"the sed script %1 is decided at run time, so it may run commands"_s.arg(script.raw));
                 break;
             }
-            if (!isSafeSedScript(text) && (text.contains(u'e') || text.contains(u'w') || text.contains(u'W'))) {
+            if (!readSedScript(text).safe && (text.contains(u'e') || text.contains(u'w') || text.contains(u'W'))) {
                 risks << risk(u"sed-exec"_s, u"the sed script can run commands or write files"_s);
                 break;
             }
