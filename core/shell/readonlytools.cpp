@@ -185,6 +185,11 @@ bool gitPrintsContent(const QString &sub, const QList<Word> &rest)
     };
     if (sub == u"shortlog"_s)
         return false; // authors and subjects only
+    // %(raw) and %(contents) print the objects that refs point at, and a tag may point at a blob.
+    if (sub == u"for-each-ref"_s || sub == u"branch"_s || sub == u"tag"_s)
+        return std::any_of(rest.begin(), rest.end(), [](const Word &word) {
+            return word.text.contains(u"%(raw"_s) || word.text.contains(u"%(contents"_s) || !word.isStatic();
+        });
     if (sub == u"log"_s || sub == u"whatchanged"_s || sub == u"diff-tree"_s || sub == u"diff-files"_s
         || sub == u"diff-index"_s)
         return prints(sub, rest, false);
@@ -212,7 +217,9 @@ QStringList gitRepositoryPaths(const QString &sub, const QList<Word> &rest)
 {
     QStringList paths;
     bool afterSeparator = false;
-    const bool operandsArePaths = sub == u"blame"_s || sub == u"annotate"_s || sub == u"archive"_s;
+    // blame's file is its last operand, or what follows "--"; archive's paths follow its tree.
+    const bool separated = std::any_of(rest.begin(), rest.end(), [](const Word &word) { return word.text == u"--"_s; });
+    const bool operandsArePaths = ((sub == u"blame"_s || sub == u"annotate"_s) && !separated) || sub == u"archive"_s;
     for (qsizetype i = 0; i < rest.size(); ++i) {
         const QString &text = rest[i].text;
         if (!afterSeparator && (text == u"--"_s || text == u"--end-of-options"_s)) {
@@ -408,7 +415,8 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
             use.recursive = true; // it compares folders too
             return use;
         }
-        ReadOnlyUse use = readOnlyWith({}, true);
+        // git grep -f and ls-files -X read the files they name (patterns): checked like files.
+        ReadOnlyUse use = readOnlyWith(parsed.values(u"f") << parsed.values(u"exclude-from"), true);
         // Names and counts only (--stat, --name-only...) print no content; -p, -U1, --binary,
         // --cc, --patch-with-stat and any option not known to print none may.
         use.readsRepository = gitPrintsContent(sub, rest);
@@ -430,7 +438,9 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
         if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--no-contains", u"--merged",
                                                 u"--no-merged", u"--points-at"}))
             return notReadOnly(u"git branch NAME creates a branch"_s);
-        return readOnlyWith({});
+        ReadOnlyUse use = readOnlyWith({});
+        use.readsRepository = gitPrintsContent(sub, rest); // --format=%(raw)
+        return use;
     }
     if (sub == u"tag"_s) {
         const QString dangerous = dangerousGitOption(rest, {u"delete", u"annotate", u"sign", u"local-user", u"force",
@@ -442,7 +452,9 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
             return notReadOnly(problem);
         if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--merged", u"--points-at"}))
             return notReadOnly(u"git tag NAME creates a tag"_s);
-        return readOnlyWith({});
+        ReadOnlyUse use = readOnlyWith({});
+        use.readsRepository = gitPrintsContent(sub, rest); // --format=%(raw)
+        return use;
     }
     if (sub == u"config"_s)
         return gitConfigReadOnly(rest);
