@@ -7,7 +7,10 @@
 #include "shell/syntax.h"
 
 #include <QDir>
+
 #include <QFileInfo>
+
+#include <algorithm>
 
 namespace gatehouse::policy::detail {
 
@@ -38,6 +41,35 @@ QString canonicalLine(const QList<Word> &words)
         line += (word.isStatic() && !word.has(WordFeature::Glob)) ? quoteWord(word.text) : word.raw;
     }
     return line;
+}
+
+QString unknownsLine(const QList<Word> &words)
+{
+    bool unknown = false;
+    QString line;
+    for (const Word &word : words) {
+        if (word.isStatic() && !word.has(WordFeature::Glob)) {
+            if (!line.isEmpty())
+                line += u' ';
+            line += quoteWord(word.text);
+            continue;
+        }
+        // What comes before the first expansion is known ("build/" of "build/*.o"); the rest,
+        // and any number of words it may split into, is not.
+        const qsizetype special = std::find_if(word.text.cbegin(), word.text.cend(), [](QChar c) {
+                                      return QStringView(u"$`{*?[~\\").contains(c);
+                                  }) - word.text.cbegin();
+        // A word that is all unknown may also vanish ("$empty"): the marker takes its space too.
+        const QString known = word.text.left(special);
+        if (!known.isEmpty()) {
+            if (!line.isEmpty())
+                line += u' ';
+            line += quoteWord(known);
+        }
+        line += CommandPattern::unknownMarker();
+        unknown = true;
+    }
+    return unknown ? line : QString();
 }
 
 // The command lines hidden in strings that a shell or eval will run ("sh -c 'rm -rf x'"), so
@@ -91,6 +123,50 @@ void addInnerLines(const NormalisedCommand &n, int depth, QList<QStringList> &ou
     }
 }
 
+namespace {
+
+// @p text resolved from each possible working folder, as the command sees it: relative paths,
+// and /proc/self/cwd or /dev/fd/../cwd in absolute ones, lead there. Empty when any of them
+// is decided at run time.
+QList<ResolvedPath> resolvedFor(const QString &text, const WorkingFolders &folders, const QString &home, const QString &project)
+{
+    const bool absolute = text.startsWith(u'/') || text == u"~"_s || text.startsWith(u"~/"_s);
+    if (folders.unknown || folders.candidates.isEmpty()) {
+        if (!absolute)
+            return {};
+        const ResolvedPath path = resolvePath(text, u"/"_s, home);
+        return path.dynamic ? QList<ResolvedPath>() : QList<ResolvedPath>{path};
+    }
+    QList<ResolvedPath> paths;
+    for (const QString &folder : folders.candidates) {
+        const ResolvedPath path = resolvePath(text, absolute ? u"/"_s : folder, home, absolute ? QString() : project, folder);
+        if (path.dynamic)
+            return {};
+        if (!std::any_of(paths.cbegin(), paths.cend(), [&path](const ResolvedPath &known) {
+                return known.lexical == path.lexical && known.canonical == path.canonical;
+            }))
+            paths << path;
+    }
+    return paths;
+}
+
+bool isDescriptor(QStringView path, QStringView folder)
+{
+    if (!path.startsWith(folder) || path.size() == folder.size())
+        return false;
+    const QStringView number = path.mid(folder.size());
+    return std::all_of(number.begin(), number.end(), [](QChar c) { return c.isDigit(); });
+}
+
+// One of the command's own descriptors, named as such (/dev/fd/1, /dev/stdout seen as
+// /proc/self/fd/1), not a path that merely starts like one (/dev/fd/../cwd/.env).
+bool isOwnDescriptor(const QString &path)
+{
+    return isDescriptor(path, u"/dev/fd/") || isDescriptor(path, u"/proc/self/fd/");
+}
+
+} // namespace
+
 // The possible absolute paths of @p word (empty list: cannot be known before running).
 QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, const QString &home, const QString &project)
 {
@@ -108,7 +184,7 @@ QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, con
                     rest.remove(u'"');
                     rest.remove(u'\'');
                     text = home + rest;
-                    return {resolvePath(text, u"/"_s, home)};
+                    return resolvedFor(text, folders, home, project);
                 }
             }
         }
@@ -118,14 +194,7 @@ QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, con
         return {}; // ~user
     if (text.isEmpty())
         return {};
-    if (text.startsWith(u'/') || text.startsWith(u'~'))
-        return {resolvePath(text, u"/"_s, home)};
-    if (folders.unknown)
-        return {};
-    QList<ResolvedPath> paths;
-    for (const QString &folder : folders.candidates)
-        paths << resolvePath(text, folder, home, project);
-    return paths;
+    return resolvedFor(text, folders, home, project);
 }
 
 // The folder part of a glob word before its first wildcard component ("src/*.ts" -> "src").
@@ -165,14 +234,14 @@ std::optional<QStringList> expandLastComponent(const QString &folder, const QStr
 bool isDeviceSink(const QString &path)
 {
     return path == u"/dev/null"_s || path == u"/dev/stdout"_s || path == u"/dev/stderr"_s || path == u"/dev/tty"_s
-           || path.startsWith(u"/dev/fd/"_s);
+           || isOwnDescriptor(path);
 }
 
 // Devices that reading gives nothing of anyone's: no data, random bytes, or the command's own input.
 bool isHarmlessInput(const QString &path)
 {
     return path == u"/dev/null"_s || path == u"/dev/zero"_s || path == u"/dev/urandom"_s || path == u"/dev/random"_s
-           || path == u"/dev/stdin"_s || path == u"/dev/tty"_s || path.startsWith(u"/dev/fd/"_s);
+           || path == u"/dev/stdin"_s || path == u"/dev/tty"_s || isOwnDescriptor(path);
 }
 
 // bash opens a connection for /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT itself.

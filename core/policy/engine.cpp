@@ -140,6 +140,28 @@ const RuleEntry *Engine::matchCommandRule(Verdict verdict, const QStringList &li
     return best;
 }
 
+const RuleEntry *Engine::mayMatchCommandRule(Verdict verdict, const QStringList &lines) const
+{
+    const CommandIndex &index = verdict == Verdict::Deny ? m_denyCommands : verdict == Verdict::Ask ? m_askCommands : m_allowCommands;
+    const RuleEntry *best = nullptr; // the earliest, as in matchCommandRule
+    const auto consider = [&best, &lines](const RuleEntry *entry) {
+        if (best && best < entry)
+            return;
+        for (const QString &line : lines)
+            if (entry->rule.kind == Rule::Kind::Tool || entry->rule.command.mayMatch(line)) {
+                best = entry;
+                return;
+            }
+    };
+    // The first word may be the unknown one: every rule is a candidate.
+    for (const RuleEntry *entry : index.anyFirstWord)
+        consider(entry);
+    for (const QList<const RuleEntry *> &entries : index.byFirstWord)
+        for (const RuleEntry *entry : entries)
+            consider(entry);
+    return best;
+}
+
 bool Engine::inWorkspace(const QString &lexical, const QString &canonical) const
 {
     const auto inside = [this](const QString &path) {
@@ -370,6 +392,15 @@ Decision Engine::decideFile(const ToolCall &call) const
                     QStringLiteral("%1 of an invalid path").arg(call.tool));
 
     const ResolvedPath path = resolvePath(target, m_policy.projectDir(), m_policy.homeDir());
+    if (path.dynamic) {
+        Decision decision = make(Verdict::Ask, Source::Risk,
+                                 QStringLiteral("%1 goes through /proc's view of a process, so where it leads is known only "
+                                                "when it is opened")
+                                     .arg(target),
+                                 QStringLiteral("%1 of %2").arg(call.tool, target));
+        decision.risks << QStringLiteral("process-view-path");
+        return decision;
+    }
     const QString shown = path.lexical == path.canonical ? path.lexical
                                                          : QStringLiteral("%1 (a link to %2)").arg(path.lexical, path.canonical);
     QString description;

@@ -63,6 +63,13 @@ public:
     /// (canonical command lines); a whole-tool "Bash" rule matches every line.
     const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;
 
+    /// The first Bash rule of @p verdict that some values of the unknown parts of any of @p lines
+    /// would match (CommandPattern::mayMatch): lines of commands with words decided at run time.
+    const RuleEntry *mayMatchCommandRule(Verdict verdict, const QStringList &lines) const;
+
+    /// Whether a Read deny rule could cover a file inside the project or an additional folder.
+    bool readDenyCoversWorkspace() const { return m_readDenyCoversWorkspace; }
+
 private:
     Decision decideFile(const ToolCall &call) const;
     Decision decideWebFetch(const ToolCall &call) const;
