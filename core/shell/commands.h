@@ -72,6 +72,16 @@ struct ReadOnlyUse
     /// HEAD's tree (git diff, git diff --cached, either with paths after "--"), never from
     /// history; the policy may look at the paths of the index and of HEAD instead of asking.
     bool readsIndexAndHeadOnly = false;
+    /// Paths of the repository that it names, past or present: object names ("HEAD:.env",
+    /// ":.env", ":0:.env", "main:secrets/k"; "" for a whole tree: "HEAD:"), git log -L's file,
+    /// git blame's file, and the pathspecs after "--" of a command that prints contents. Relative
+    /// to the repository's top folder (or, for pathspecs, to where git runs). See repositoryPaths().
+    QStringList repositoryPaths;
+    /// It follows symbolic links below the folders it is given (grep -R, rg -L, find -L and
+    /// -follow, du -L, ls -RL, tree -l, diff -r): what it reads there may lie out of the project
+    /// or be a denied file through a link. The policy must look through the links below each
+    /// folder argument and refuse when one leads out of the project or to a denied file.
+    bool followsLinks = false;
 };
 
 /// Whether the normalised command is a built-in read-only command whose arguments keep it

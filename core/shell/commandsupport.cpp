@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/commandsupport_p.h"
+#include "shell/awkprogram_p.h"
 #include "shell/options_p.h"
 
 namespace gatehouse::shell::detail {
@@ -161,9 +162,7 @@ bool isSafeSedScript(const QString &script)
 
 bool isSafeAwkProgram(const QString &program)
 {
-    return !program.contains(u"system"_s) && !program.contains(u'|') && !program.contains(u"getline"_s)
-           && !program.contains(u'>') && !program.contains(u"close("_s) && !program.contains(u"fflush"_s)
-           && !program.contains(u'@');
+    return !readAwkProgram(program).runsOrWrites;
 }
 
 SedUse sedUse(const QList<Word> &args)
@@ -206,6 +205,8 @@ AwkUse awkUse(const QList<Word> &args)
         static const QSet<QString> writes = setOf({u"dump-variables", u"pretty-print", u"profile"});
         if (fromFile.contains(option.key)) {
             use.unchecked = true;
+            if (option.hasValue)
+                use.files << option.value; // still checked against Read deny rules
             use.problem = u"awk %1 runs a program or loads code from a file, which cannot be checked"_s.arg(option.shown());
         } else if (unchecked.contains(option.key)) {
             use.unchecked = true;

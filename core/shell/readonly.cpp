@@ -5,6 +5,7 @@
 // command not read-only; the values of options that name files it reads are checked like its
 // file arguments.
 #include "shell/commands.h"
+#include "shell/awkprogram_p.h"
 #include "shell/commandsupport_p.h"
 #include "shell/options_p.h"
 #include "shell/readonly_p.h"
@@ -84,9 +85,19 @@ ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const Op
         const AwkUse awk = awkUse(args);
         if (!awk.problem.isEmpty())
             return notReadOnly(awk.problem, awk.files);
-        if (!awk.program.isStatic() || !isSafeAwkProgram(awk.program.text))
-            return notReadOnly(u"the awk program can run commands or write files"_s, awk.files);
-        return readOnlyWith(awk.files);
+        if (!awk.program.isStatic())
+            return notReadOnly(u"the awk program %1 is decided at run time"_s.arg(awk.program.raw), awk.files);
+        // The files its program names with constants (getline < "F", ARGV[1] = "F") are read too.
+        const AwkProgram program = readAwkProgram(awk.program.text);
+        QList<Word> files = awk.files;
+        for (const QString &file : program.files) {
+            Word word = awk.program;
+            word.text = file;
+            files << word;
+        }
+        if (!program.problem.isEmpty())
+            return notReadOnly(program.problem, files);
+        return readOnlyWith(files);
     }
 
     const ParsedArgs parsed = parseOptions(args, table);
@@ -183,6 +194,17 @@ ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const Op
     return use;
 }
 
+// Commands that read no files, whatever their words: an option's value is no path to check
+// ("echo -n /etc/hosts", "test -f ~/.ssh/id_rsa" only tells whether it exists).
+bool takesNoFiles(const QString &name)
+{
+    static const QSet<QString> names = setOf({u"tr", u":", u"read", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
+                                                u"false", u"test", u"[", u"seq", u"sleep", u"basename", u"dirname",
+                                                u"which", u"type", u"groups", u"locale", u"tty", u"arch", u"expr",
+                                                u"cal", u"logname", u"getconf"});
+    return names.contains(name);
+}
+
 ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
 {
     if (command.dynamicName)
@@ -196,11 +218,7 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
     const QString name = command.name();
     const QList<Word> args = command.words.mid(1);
 
-    static const QSet<QString> noFiles = setOf({u"tr", u":", u"read", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
-                                                u"false", u"test", u"[", u"seq", u"sleep", u"basename", u"dirname",
-                                                u"which", u"type", u"groups", u"locale", u"tty", u"arch", u"expr",
-                                                u"cal", u"logname", u"getconf"});
-    if (noFiles.contains(name))
+    if (takesNoFiles(name))
         return readOnlyWith({});
     if (name == u"command"_s) // "command -v x" (other forms were stripped)
         return readOnlyWith({});
@@ -209,17 +227,8 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
     if (const OptionTable *table = optionTableFor(name))
         return tableReadOnly(name, args, *table);
 
-    if (name == u"tree"_s) {
-        if (hasShortFlag(args, u'o') || hasOption(args, {u"--output"}))
-            return notReadOnly(u"tree -o writes a file"_s);
-        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-L", u"-P", u"-I", u"-o", u"--exclude", u"-d",
-                                                               u"--max-depth", u"-B", u"-t", u"-H", u"-T", u"--charset",
-                                                               u"--filelimit", u"--timefmt", u"--sort"}); return set; }()),
-                                       false);
-        use.recursive = true;
-        use.defaultsToCurrentFolder = true;
-        return use;
-    }
+    if (isSystemReadOnlyProgram(name))
+        return systemReadOnly(name, args);
     if (name == u"find"_s) {
         static const QSet<QString> actions = setOf({u"-exec", u"-execdir", u"-ok", u"-okdir", u"-delete", u"-fprint",
                                                     u"-fprint0", u"-fprintf", u"-fls"});
@@ -285,8 +294,15 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
     // The table's commands, git and jq say which of their option values name files; for the
     // others, any value may.
     const QString name = command.name();
-    if (use.readOnly && command.words.size() > 1 && name != u"git"_s && name != u"jq"_s && !optionTableFor(name))
+    if (use.readOnly && command.words.size() > 1 && name != u"git"_s && name != u"jq"_s && !optionTableFor(name)
+        && !isSystemReadOnlyProgram(name) && !takesNoFiles(name))
         use.optionValues = optionValuesOf(command.words.mid(1));
+    if (use.recursive)
+        use.followsLinks |= followsLinksBelow(name, command.words.mid(1));
+    // Reading /dev/null reads nothing ("diff f /dev/null" shows f whole).
+    const auto isNull = [](const Word &word) { return word.isStatic() && word.text == u"/dev/null"_s; };
+    use.files.removeIf(isNull);
+    use.optionValues.removeIf(isNull);
     return use;
 }
 
