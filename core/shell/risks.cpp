@@ -28,7 +28,10 @@ bool isDangerousVariable(const QString &name)
          u"GIT_CONFIG_SYSTEM", u"GIT_CONFIG_COUNT", u"GIT_CONFIG_PARAMETERS", u"GIT_TRACE", u"TERMINAL", u"SHELL",
          u"CC", u"CXX", u"LD", u"AR", u"MAKE", u"MAKEFLAGS", u"NPM_CONFIG_SCRIPT_SHELL", u"npm_config_script_shell",
          u"SUDO_ASKPASS", u"TMUX", u"XDG_CONFIG_HOME", u"HOME", u"ZDOTDIR", u"INPUTRC", u"JAVA_TOOL_OPTIONS",
-         u"_JAVA_OPTIONS", u"DOTNET_STARTUP_HOOKS", u"RUSTC_WRAPPER", u"CARGO_BUILD_RUSTC_WRAPPER"});
+         u"_JAVA_OPTIONS", u"DOTNET_STARTUP_HOOKS", u"RUSTC_WRAPPER", u"CARGO_BUILD_RUSTC_WRAPPER",
+         // files that read-only programs read for their options or code (MAGIC=.env file x
+         // prints .env's lines; rg takes its config file's lines as arguments, --pre included)
+         u"RIPGREP_CONFIG_PATH", u"MAGIC", u"AWKPATH", u"AWKLIBPATH", u"GCONV_PATH"});
     return names.contains(name) || name.startsWith(u"LD_"_s) || name.startsWith(u"DYLD_"_s)
            || name.startsWith(u"GIT_CONFIG_KEY_"_s) || name.startsWith(u"GIT_CONFIG_VALUE_"_s)
            || name.startsWith(u"BASH_FUNC_"_s);
