@@ -273,8 +273,19 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
                 return notReadOnly(u"find -files0-from reads the folders to search from a file, so what it reads cannot be checked"_s,
                                    args.mid(i + 1, 1));
         }
+        // find [-H] [-L] [-P] [-D OPTS] [-OLEVEL] [ROOT...] [EXPRESSION]
+        qsizetype first = 0;
+        while (first < args.size()) {
+            const QString &text = args[first].text;
+            if (text == u"-H"_s || text == u"-L"_s || text == u"-P"_s || (text.startsWith(u"-O"_s) && text.size() > 2))
+                ++first;
+            else if (text == u"-D"_s)
+                first += 2;
+            else
+                break;
+        }
         QList<Word> roots;
-        for (const Word &word : args) {
+        for (const Word &word : args.mid(first)) {
             if (word.text.startsWith(u'-') || word.text == u"("_s || word.text == u"!"_s)
                 break;
             roots << word;

@@ -86,6 +86,8 @@ ReadOnlyUse psReadOnly(const QList<Word> &args)
                     break;
                 }
             }
+        } else if (isAsciiNumber(QString(text).remove(u','))) {
+            continue; // a list of process ids ("ps 1234")
         } else {
             for (const QChar c : text)
                 if (!bsdFlags.contains(c))
