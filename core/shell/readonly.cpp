@@ -167,13 +167,13 @@ ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const Op
                 return notReadOnly(u"file %1 runs decompression programs"_s.arg(o->shown()), files);
         fileOptions << parsed.values(u"magic-file");
     } else if (name == u"rg"_s) {
-        for (const char16_t *key : {u"pre", u"pre-glob", u"search-zip", u"hostname-bin"})
-            if (const ParsedOption *o = option(key))
-                return notReadOnly(u"rg %1 runs other programs"_s.arg(o->shown()), files);
         // The pattern is the first operand unless -e or -f gives it; -f and --ignore-file name
         // files it reads.
         if (!option(u"regexp") && !option(u"file") && !option(u"files") && !option(u"type-list") && !files.isEmpty())
             files.removeFirst();
+        for (const char16_t *key : {u"pre", u"pre-glob", u"search-zip", u"hostname-bin"})
+            if (const ParsedOption *o = option(key))
+                return notReadOnly(u"rg %1 runs other programs"_s.arg(o->shown()), files);
         fileOptions << parsed.values(u"file") << parsed.values(u"ignore-file");
         recursive = true;
         defaultsToCurrentFolder = true;

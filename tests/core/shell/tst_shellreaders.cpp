@@ -104,6 +104,48 @@ private Q_SLOTS:
         QVERIFY2(found, qPrintable(command));
     }
 
+    void filesNamedInside_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<bool>("readOnly");
+        QTest::addColumn<QString>("files"); // the files (and option values) it reads
+        const auto row = [](const char *command, bool readOnly, const char *files) {
+            QTest::newRow(command) << QString::fromUtf8(command) << readOnly << QString::fromUtf8(files);
+        };
+        row("sed '1r .env' f", true, "f .env");
+        row("sed '/x/ R secrets/k' f", true, "f secrets/k");
+        row("sed -e p -e '$r a;b}' f", true, "f a;b}");
+        row("sed --expression=1r.env f", true, "f .env");
+        row("sed ':a;r .env' f", true, "f .env");
+        row("sed '1a r .env' f", true, "f");
+        row("sed '# r .env' f", true, "f");
+        row("sed 's/r .env/x/' f", true, "f");
+        row("sed 'y/r/s/' f", true, "f");
+        row("sed r f", false, "f"); // "r" wants a file name: f is the input
+        row("sed 'w out' f", false, "f");
+        row("sed 's/a/b/w out' f", false, "f");
+        row("sed 1e f", false, "f");
+        row("sed -f .env f", false, "f .env");
+        row("strings -s @.env f", false, ".env");
+        row("strings -- @.env", false, ".env");
+        row("nm @.env", false, ".env");
+        row("rg -if.env src", true, "src .env");
+        row("rg --file=.env --ignore-file .gi src", true, "src .env .gi");
+        row("rg -e /etc/passwd src", true, "src");
+        row("rg --pre=x y src", false, "src");
+        row("rg --no-ignore --no-heading x", true, "");
+    }
+
+    void filesNamedInside()
+    {
+        QFETCH(QString, command);
+        QFETCH(bool, readOnly);
+        QFETCH(QString, files);
+        const ReadOnlyUse use = readOnlyUse(normalised(command));
+        QCOMPARE(use.readOnly, readOnly);
+        QCOMPARE(joined(use.files + use.optionValues), files);
+    }
+
     void repositoryContent_data()
     {
         QTest::addColumn<QString>("command");
