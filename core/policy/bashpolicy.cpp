@@ -165,6 +165,9 @@ bool BashDecision::parseAndNormalise()
         m_allLines << state.denyLines;
         addInnerLines(state.normalised, 1, m_allLines);
     }
+    // shopt (dotglob, nocaseglob, extglob...) and GLOBIGNORE (which turns dotglob on) change what
+    // a glob matches, however they are reached (export, declare, eval...).
+    m_globsAsUsual = !m_text.contains(u"shopt"_s) && !m_text.contains(u"GLOBIGNORE"_s) && !m_text.contains(u"BASHOPTS"_s);
     return true;
 }
 
@@ -185,6 +188,7 @@ Decision BashDecision::decide()
         return finishWith(Verdict::Deny, Source::Default, u"denied by "_s + deny->rule.text, deny);
 
     followWorkingFolders();
+    findRunTimeVariables();
     for (CommandState &state : m_commands) {
         m_risks << shell::commandRisks(state.normalised, *state.source);
         if (state.builtin)

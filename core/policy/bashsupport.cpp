@@ -219,6 +219,11 @@ std::optional<QStringList> expandLastComponent(const QString &folder, const QStr
 {
     if (pattern.contains(u'/'))
         return std::nullopt;
+    // Equivalence classes, collating symbols and characters beyond ASCII depend on the locale
+    // bash runs in: such a glob is not expanded here (the caller then assumes the worst).
+    if (pattern.contains(u"[="_s) || pattern.contains(u"[."_s)
+        || std::any_of(pattern.cbegin(), pattern.cend(), [](QChar c) { return c.unicode() >= 0x80; }))
+        return std::nullopt;
     QStringList matches;
     const QDir dir(folder);
     const QStringList entries = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
