@@ -105,7 +105,11 @@ struct Lexer
                 while (i < text.size() && text[i] != u'\n')
                     ++i;
             } else if (c == u'\n') {
-                tokens << Token{Kind::Newline, {}};
+                // A newline after a comma, && or || (and, in gawk, ? and :) continues the
+                // statement: "print a,\n b > F" still redirects.
+                static const QSet<QString> continues = setOf({u",", u"&&", u"||", u"?", u":"});
+                if (tokens.isEmpty() || tokens.last().kind != Kind::Operator || !continues.contains(tokens.last().text))
+                    tokens << Token{Kind::Newline, {}};
                 ++i;
             } else if (c == u'"' || (c == u'/' && !divides(tokens))) {
                 QString value;

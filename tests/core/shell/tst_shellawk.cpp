@@ -69,6 +69,9 @@ private Q_SLOTS:
         QTest::newRow("print >> file") << u"awk '{ print >> \"o\" }' f"_s << false << u"f"_s;
         QTest::newRow("printf (...) > file") << u"awk '{ printf(\"%s\", $1) > \"o\" }' f"_s << false << u"f"_s;
         QTest::newRow("print to a computed file") << u"awk '{ print $1 > $2 }' f"_s << false << u"f"_s;
+        QTest::newRow("print continued after a comma") << u"awk '{ print $1,\n $2 > \"o\" }' f"_s << false << u"f"_s;
+        QTest::newRow("print continued after ||") << u"awk '{ print $1 ||\n $2 > \"o\" }' f"_s << false << u"f"_s;
+        QTest::newRow("a newline ends print") << u"awk '{ print $1\n $2 > 1 }' f"_s << true << u"f"_s;
         QTest::newRow("print > a ? b : c") << u"awk '{ print 1 > 2 ? \"a\" : \"b\" }' f"_s << false << u"f"_s;
         QTest::newRow("pipe") << u"awk '{ print | \"sh\" }' f"_s << false << u"f"_s;
         QTest::newRow("coprocess") << u"awk '{ print |& \"sh\" }' f"_s << false << u"f"_s;
