@@ -210,6 +210,31 @@ bool gitPrintsContent(const QString &sub, const QList<Word> &rest)
     return false;
 }
 
+// The path a pathspec names without its magic (":(top).env", ":/.env", ":(icase)x" are .env and
+// x; "" is the top folder), or a null string for an exclusion (":!x", ":^x", ":(exclude)x").
+QString pathspecPath(const QString &pathspec)
+{
+    if (!pathspec.startsWith(u':'))
+        return pathspec;
+    QString rest = pathspec.mid(1);
+    if (rest.startsWith(u'(')) {
+        const qsizetype close = rest.indexOf(u')');
+        const QString magic = close < 0 ? QString() : rest.mid(1, close - 1);
+        if (magic.split(u',').contains(u"exclude"_s))
+            return {};
+        rest = close < 0 ? QString() : rest.mid(close + 1);
+    } else {
+        while (!rest.isEmpty() && (rest.front() == u'/' || rest.front() == u'!' || rest.front() == u'^')) {
+            if (rest.front() != u'/')
+                return {};
+            rest = rest.mid(1);
+        }
+        if (rest.startsWith(u':'))
+            rest = rest.mid(1);
+    }
+    return rest.isNull() ? u""_s : rest;
+}
+
 // The repository paths that the words of a git subcommand name: object names ("HEAD:.env",
 // ":0:.env"), -L's file, blame's and archive's operands, and the pathspecs after "--" of a
 // subcommand that prints contents.
@@ -227,7 +252,8 @@ QStringList gitRepositoryPaths(const QString &sub, const QList<Word> &rest)
             continue;
         }
         if (afterSeparator) {
-            paths << text;
+            if (const QString path = pathspecPath(text); !path.isNull())
+                paths << path;
             continue;
         }
         if (text.startsWith(u"-L"_s) || text.startsWith(u"--blob="_s)) {

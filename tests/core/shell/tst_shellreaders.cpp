@@ -169,6 +169,7 @@ private Q_SLOTS:
         row("git log -W", true, "");
         row("git log -L1,2:.env", true, ".env");
         row("git log -p -- .env", true, ".env");
+        row("git log -p -- ':(top).env' ':/secrets/k' ':!src' ':(exclude)docs' ':(icase,top)x'", true, ".env secrets/k x");
         row("git log --output=x", true, "");
         row("git stash list", false, "");
         row("git stash list -U1", true, "");
