@@ -63,6 +63,11 @@ ReadOnlyUse psReadOnly(const QList<Word> &args)
     static const QSet<QString> longValues = setOf({u"--sort", u"--format", u"--pid", u"--ppid", u"--user", u"--User",
                                                    u"--group", u"--Group", u"--sid", u"--tty", u"--cols", u"--columns",
                                                    u"--width", u"--lines", u"--rows", u"--quick-pid"});
+    // A format naming the "environ" column prints each process's environment too.
+    const auto environmentFormat = [](const Word &format) {
+        return !format.isStatic() || format.text.contains(u"env"_s, Qt::CaseInsensitive);
+    };
+    static const QString environmentWhy = u"ps with the environ column prints the environment of each process, secrets included"_s;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const Word &word = args[i];
         if (!word.isStatic())
@@ -71,8 +76,12 @@ ReadOnlyUse psReadOnly(const QList<Word> &args)
         if (text.startsWith(u"--"_s)) {
             const QString name = text.section(u'=', 0, 0);
             if (longValues.contains(name)) {
-                if (!text.contains(u'='))
-                    ++i;
+                Word value = word;
+                value.text = text.section(u'=', 1);
+                if (!text.contains(u'=') && i + 1 < args.size())
+                    value = args[++i];
+                if (name == u"--format"_s && environmentFormat(value))
+                    return notReadOnly(environmentWhy);
             } else if (!longFlags.contains(text)) {
                 return notReadOnly(u"ps %1 is an option Gatehouse does not know"_s.arg(text));
             }
@@ -81,8 +90,12 @@ ReadOnlyUse psReadOnly(const QList<Word> &args)
                 if (!unixFlags.contains(text[k]))
                     return notReadOnly(u"ps -%1 is an option Gatehouse does not know"_s.arg(text[k]));
                 if (unixValues.contains(text[k])) {
-                    if (k + 1 == text.size())
-                        ++i; // the value is the next word
+                    Word value = word;
+                    value.text = text.mid(k + 1);
+                    if (k + 1 == text.size() && i + 1 < args.size())
+                        value = args[++i]; // the value is the next word
+                    if ((text[k] == u'o' || text[k] == u'O') && environmentFormat(value))
+                        return notReadOnly(environmentWhy);
                     break;
                 }
             }

@@ -106,6 +106,11 @@ private Q_SLOTS:
         QTest::newRow("ps aux") << u"ps aux"_s << true << QString();
         QTest::newRow("ps -eo") << u"ps -eo pid,args --sort=-%cpu"_s << true << QString();
         QTest::newRow("ps e") << u"ps axe"_s << false << QString();
+        QTest::newRow("ps -o environ") << u"ps -o pid,environ"_s << false << QString();
+        QTest::newRow("ps -Oenviron") << u"ps -Oenviron"_s << false << QString();
+        QTest::newRow("ps --format=environ") << u"ps --format=pid,ENVIRON"_s << false << QString();
+        QTest::newRow("ps --format environ") << u"ps --format environ"_s << false << QString();
+        QTest::newRow("ps -o from a variable") << u"ps -o \"$f\""_s << false << QString();
         QTest::newRow("xxd file") << u"xxd -l 32 f"_s << true << u"f"_s;
         QTest::newRow("xxd out") << u"xxd f o"_s << false << u"f"_s;
         QTest::newRow("printenv PATH") << u"printenv PATH"_s << true << QString();
