@@ -36,6 +36,15 @@ struct NormalisedCommand
     bool dynamicName = false;
     /// Privilege wrappers seen (sudo, doas): never stripped for allow rules.
     bool privileged = false;
+    /// What stripped wrappers do beyond scheduling, for a person: an option that writes a file
+    /// ("time -o FILE -a"), a format, an option Gatehouse does not know, nohup whose output may
+    /// go to nohup.out. Such a command is not read-only, and commandRisks() flags it
+    /// ("wrapper-option"), so no allow rule of the wrapped command answers it.
+    QStringList wrapperEffects;
+    /// Files that stripped wrappers write ("time -o FILE", "--output=FILE", abbreviations too).
+    /// commandRisks() flags them as "wrapper-writes", which nothing but the person answers; the
+    /// policy may check them like output redirections (writable folders, protected paths).
+    QList<Word> wrapperWrites;
 
     QString name() const { return words.isEmpty() ? QString() : words.first().text; }
 };
@@ -72,11 +81,34 @@ struct ReadOnlyUse
     /// HEAD's tree (git diff, git diff --cached, either with paths after "--"), never from
     /// history; the policy may look at the paths of the index and of HEAD instead of asking.
     bool readsIndexAndHeadOnly = false;
+    /// Paths of the repository that it names, past or present: object names ("HEAD:.env",
+    /// ":.env", ":0:.env", "main:secrets/k"; "" for a whole tree: "HEAD:"), git log -L's file,
+    /// git blame's file, and the pathspecs after "--" of a command that prints contents. Relative
+    /// to the repository's top folder (or, for pathspecs, to where git runs). See repositoryPaths().
+    QStringList repositoryPaths;
+    /// It follows symbolic links below the folders it is given (grep -R, rg -L, find -L and
+    /// -follow, du -L, ls -RL, tree -l, diff -r): what it reads there may lie out of the project
+    /// or be a denied file through a link. The policy must look through the links below each
+    /// folder argument and refuse when one leads out of the project or to a denied file.
+    bool followsLinks = false;
 };
 
 /// Whether the normalised command is a built-in read-only command whose arguments keep it
 /// read-only (ls, cat, grep without writing options, git status/diff/log, find without -exec...).
 ReadOnlyUse readOnlyUse(const NormalisedCommand &command);
+
+/// Whether @p command can print lines of files of its git repository, past or present (git log -p,
+/// -U1, --binary, --cc, --patch-with-stat; git show, grep, blame, cat-file, archive,
+/// format-patch, stash show, diff with a revision...), judged on its words alone so that it holds
+/// whatever rule allowed the command ("Bash(git log:*)" allows "git log -p" too): when a Read
+/// deny rule covers a file of the workspace, such a command must ask (or be denied), unless, for
+/// ReadOnlyUse::readsIndexAndHeadOnly, the index and HEAD hold no denied file.
+bool readsRepositoryContent(const NormalisedCommand &command);
+
+/// The repository paths @p command names (ReadOnlyUse::repositoryPaths), whatever allowed it:
+/// a Read deny rule matching one of them (as a path of the project: "HEAD:.env" is .env; ""
+/// is the whole project) denies the command, as naming the file directly would.
+QStringList repositoryPaths(const NormalisedCommand &command);
 
 /// The risks of one command that do not depend on folders: substitutions, eval and friends,
 /// interpreters given code, programs that run programs, variables that change what runs,

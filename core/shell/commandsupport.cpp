@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/commandsupport_p.h"
+#include "shell/awkprogram_p.h"
 #include "shell/options_p.h"
 
 namespace gatehouse::shell::detail {
@@ -83,6 +84,16 @@ bool hasShortFlag(const QList<Word> &args, QChar letter)
 // other files), and no s///w or s///e.
 bool isSafeSedScript(const QString &script)
 {
+    const SedScript read = readSedScript(script);
+    return read.safe && read.reads.isEmpty();
+}
+
+// Read as GNU sed reads it: addresses, then one command; r, R, w and W take the rest of the
+// line as a file name (";" and "}" included), a, i and c the rest of the line as text.
+SedScript readSedScript(const QString &script)
+{
+    SedScript result;
+    result.safe = false;
     qsizetype i = 0;
     const qsizetype n = script.size();
     const auto skipBlanks = [&] {
@@ -103,8 +114,10 @@ bool isSafeSedScript(const QString &script)
     };
     while (true) {
         skipBlanks();
-        if (i >= n)
-            return true;
+        if (i >= n) {
+            result.safe = true;
+            return result;
+        }
         // addresses: numbers, $, /re/, \cREc, with , ~ + and !
         while (i < n) {
             const QChar c = script[i];
@@ -113,38 +126,40 @@ bool isSafeSedScript(const QString &script)
             } else if (c == u'/') {
                 ++i;
                 if (!skipDelimited(u'/'))
-                    return false;
+                    return result;
                 while (i < n && (script[i] == u'I' || script[i] == u'M'))
                     ++i;
             } else if (c == u'\\' && i + 1 < n) {
                 const QChar delimiter = script[i + 1];
                 i += 2;
                 if (!skipDelimited(delimiter))
-                    return false;
+                    return result;
             } else {
                 break;
             }
         }
-        if (i >= n)
-            return true;
+        if (i >= n) {
+            result.safe = true;
+            return result;
+        }
         const QChar command = script[i++];
         if (command == u's') {
             if (i >= n)
-                return false;
+                return result;
             const QChar delimiter = script[i++];
             if (!skipDelimited(delimiter) || !skipDelimited(delimiter))
-                return false;
+                return result;
             while (i < n && script[i] != u';' && script[i] != u'\n' && script[i] != u'}') {
                 if (script[i] == u'w' || script[i] == u'W' || script[i] == u'e')
-                    return false;
+                    return result;
                 ++i;
             }
         } else if (command == u'y') {
             if (i >= n)
-                return false;
+                return result;
             const QChar delimiter = script[i++];
             if (!skipDelimited(delimiter) || !skipDelimited(delimiter))
-                return false;
+                return result;
         } else if (command == u'a' || command == u'i' || command == u'c' || command == u'#' || command == u':'
                    || command == u'b' || command == u't' || command == u'T') {
             while (i < n && script[i] != u'\n' && (command == u'a' || command == u'i' || command == u'c'
@@ -153,17 +168,25 @@ bool isSafeSedScript(const QString &script)
         } else if (QStringView(u"pPdDnNgGhHxlq=Qz{}F").contains(command)) {
             while (i < n && script[i].isDigit())
                 ++i;
+        } else if (command == u'r' || command == u'R') {
+            while (i < n && (script[i] == u' ' || script[i] == u'\t'))
+                ++i;
+            const qsizetype start = i;
+            while (i < n && script[i] != u'\n')
+                ++i;
+            if (i == start)
+                return result; // GNU sed wants a file name
+            result.reads << script.mid(start, i - start);
         } else {
-            return false; // w W e r R v and anything unknown
+            return result; // w W e v and anything unknown
         }
     }
 }
 
+// Read token by token (awkprogram.cpp): "NR>1" compares, "print > F" writes.
 bool isSafeAwkProgram(const QString &program)
 {
-    return !program.contains(u"system"_s) && !program.contains(u'|') && !program.contains(u"getline"_s)
-           && !program.contains(u'>') && !program.contains(u"close("_s) && !program.contains(u"fflush"_s)
-           && !program.contains(u'@');
+    return !readAwkProgram(program).runsOrWrites;
 }
 
 SedUse sedUse(const QList<Word> &args)
@@ -179,6 +202,7 @@ SedUse sedUse(const QList<Word> &args)
     use.scriptFromFile = file != nullptr;
     use.scripts = parsed.values(u"expression");
     use.files = parsed.operands;
+    use.scriptFiles = parsed.values(u"file");
     if (use.scripts.isEmpty() && !file && !use.files.isEmpty())
         use.scripts << use.files.takeFirst();
     if (const ParsedOption *inPlace = parsed.find(u"in-place")) {
@@ -206,6 +230,8 @@ AwkUse awkUse(const QList<Word> &args)
         static const QSet<QString> writes = setOf({u"dump-variables", u"pretty-print", u"profile"});
         if (fromFile.contains(option.key)) {
             use.unchecked = true;
+            if (option.hasValue)
+                use.files << option.value; // still checked against Read deny rules
             use.problem = u"awk %1 runs a program or loads code from a file, which cannot be checked"_s.arg(option.shown());
         } else if (unchecked.contains(option.key)) {
             use.unchecked = true;

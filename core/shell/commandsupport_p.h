@@ -7,6 +7,7 @@
 
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <initializer_list>
 
@@ -29,6 +30,14 @@ bool hasOption(const QList<Word> &args, std::initializer_list<const char16_t *> 
 bool hasShortFlag(const QList<Word> &args, QChar letter);
 /// A sed script that only prints and edits the stream (no w/W/e/r/R, no s///w or s///e).
 bool isSafeSedScript(const QString &script);
+/// A sed script as GNU sed reads it: whether it only prints, edits the stream and reads other
+/// files with r/R, and the files those name.
+struct SedScript
+{
+    bool safe = false;  ///< no w/W/e/v, no s///w or s///e, nothing unknown, and it ends
+    QStringList reads;  ///< the files of r and R
+};
+SedScript readSedScript(const QString &script);
 /// An awk program without system(), pipes, getline, output redirection or gawk's @include/@load.
 bool isSafeAwkProgram(const QString &program);
 
@@ -40,6 +49,7 @@ struct SedUse
     QList<Word> files;
     bool inPlace = false;   ///< -i/--in-place (however abbreviated): it edits the files
     bool scriptFromFile = false; ///< -f/--file: a script this cannot see
+    QList<Word> scriptFiles;     ///< the files of -f/--file (read by sed, so checked like its files)
     QString problem;        ///< an unknown option, a script from a file (-f/--file): for a person
 };
 SedUse sedUse(const QList<Word> &args);

@@ -219,6 +219,9 @@ QString describeCommand(const NormalisedCommand &command, const SimpleCommand &s
     }
     if (command.privileged)
         text += u" (as another user, with sudo)"_s;
+    // "\time -o .git/config git status" is not only "shows the state...": say what the wrapper writes.
+    for (const Word &file : command.wrapperWrites)
+        text += u", and its wrapper writes to "_s + file.text;
 
     for (const Redirection &redirection : source.redirections) {
         const QString target = redirection.target.text;

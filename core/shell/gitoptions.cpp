@@ -21,7 +21,7 @@ using Specs = QList<const char16_t *>;
 const Specs &diffOptions()
 {
     static const Specs specs{
-        u"p,patch", u"u", u"s,no-patch", u"U,unified=", u",output-indicator-new=", u",output-indicator-old=",
+        u"p,patch", u"u", u"s,no-patch", u"U,unified?", u",output-indicator-new=", u",output-indicator-old=",
         u",output-indicator-context=", u",raw", u",patch-with-raw", u",indent-heuristic", u",minimal", u",patience",
         u",histogram", u",anchored=", u",diff-algorithm=", u",stat?", u",stat-width=", u",stat-name-width=",
         u",stat-count=", u",stat-graph-width=", u",compact-summary", u",numstat", u",shortstat", u"X,dirstat?",

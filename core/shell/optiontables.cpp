@@ -177,6 +177,33 @@ OptionTableSet buildTables()
                          u"n,non-decimal-data", u"N,use-lc-numeric", u"o,pretty-print?", u"O,optimize",
                          u"p,profile?", u"P,posix", u"r,re-interval", u"s,no-optimize", u"S,sandbox", u"t,lint-old",
                          u"V,version", u"W="}));
+    // ripgrep 14 (rg --help); its "--no-X" forms are read like git's (parseGitOptions).
+    add({u"rg"},
+        new OptionTable({u"e,regexp=", u"f,file=", u"A,after-context=", u"B,before-context=", u"C,context=",
+                         u",binary", u",block-buffered", u"b,byte-offset", u"s,case-sensitive", u",color=",
+                         u",colors=", u",column", u",context-separator=", u"c,count", u",count-matches", u",crlf",
+                         u",debug", u",trace", u",dfa-size-limit=", u"E,encoding=", u",engine=",
+                         u",field-context-separator=", u",field-match-separator=", u",files", u"l,files-with-matches",
+                         u",files-without-match", u"F,fixed-strings", u"L,follow", u",generate=", u"g,glob=",
+                         u",glob-case-insensitive", u",heading", u"h,help", u".,hidden", u",hostname-bin=",
+                         u",hyperlink-format=", u",iglob=", u"i,ignore-case", u",ignore-file=",
+                         u",ignore-file-case-insensitive", u",include-zero", u"v,invert-match", u",json",
+                         u",line-buffered", u"n,line-number", u"x,line-regexp", u"M,max-columns=",
+                         u",max-columns-preview", u"m,max-count=", u"d,max-depth=", u",maxdepth=", u",max-filesize=",
+                         u",mmap", u"U,multiline", u",multiline-dotall", u",no-config", u"I,no-filename",
+                         u",no-heading", u",no-ignore", u",no-ignore-dot", u",no-ignore-exclude", u",no-ignore-files",
+                         u",no-ignore-global", u",no-ignore-messages", u",no-ignore-parent", u",no-ignore-vcs",
+                         u"N,no-line-number", u",no-messages", u",no-pcre2-unicode", u",no-require-git",
+                         u",no-unicode", u"0,null", u",null-data", u",one-file-system", u"o,only-matching",
+                         u",passthru", u",passthrough", u",path-separator=", u"P,pcre2", u",pcre2-version",
+                         u",pre=", u",pre-glob=", u"p,pretty", u"q,quiet", u",regex-size-limit=", u"r,replace=",
+                         u"z,search-zip", u"S,smart-case", u",sort=", u",sortr=", u",stats", u",stop-on-nonmatch",
+                         u"a,text", u"j,threads=", u",trim", u"t,type=", u",type-add=", u",type-clear=",
+                         u",type-list", u"T,type-not=", u"u,unrestricted", u"V,version", u",vimgrep",
+                         u"H,with-filename", u"w,word-regexp", u",auto-hybrid-regex", u",sort-files",
+                         u",unicode", u",pcre2-unicode", u",ignore", u",messages", u",line-number",
+                         u",filename", u",require-git", u",ignore-vcs", u",ignore-dot", u",ignore-parent",
+                         u",ignore-global", u",ignore-exclude", u",ignore-messages", u",config"}));
     return tables;
 }
 

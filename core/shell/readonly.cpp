@@ -5,6 +5,7 @@
 // command not read-only; the values of options that name files it reads are checked like its
 // file arguments.
 #include "shell/commands.h"
+#include "shell/awkprogram_p.h"
 #include "shell/commandsupport_p.h"
 #include "shell/options_p.h"
 #include "shell/readonly_p.h"
@@ -70,26 +71,54 @@ ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const Op
 {
     if (name == u"sed"_s) {
         const SedUse sed = sedUse(args);
-        if (!sed.problem.isEmpty())
-            return notReadOnly(sed.problem, sed.files);
+        if (!sed.problem.isEmpty()) // sed -f .env prints its lines in error messages: still checked
+            return notReadOnly(sed.problem, sed.files + sed.scriptFiles);
+        // The files its r and R commands name are read like its operands ("sed '1r .env' f").
+        QList<Word> files = sed.files;
         for (const Word &script : sed.scripts) {
             if (!script.isStatic())
-                return notReadOnly(u"the sed script %1 is decided at run time"_s.arg(script.raw), sed.files);
-            if (!isSafeSedScript(script.text))
-                return notReadOnly(u"the sed script writes files, reads other files or runs commands"_s, sed.files);
+                return notReadOnly(u"the sed script %1 is decided at run time"_s.arg(script.raw), files);
+            const SedScript read = readSedScript(script.text);
+            for (const QString &path : read.reads) {
+                Word file = script;
+                file.text = path;
+                files << file;
+            }
+            if (!read.safe)
+                return notReadOnly(u"the sed script writes files or runs commands"_s, files);
         }
-        return readOnlyWith(sed.files);
+        return readOnlyWith(files);
     }
     if (name == u"awk"_s || name == u"gawk"_s || name == u"mawk"_s || name == u"nawk"_s) {
         const AwkUse awk = awkUse(args);
         if (!awk.problem.isEmpty())
             return notReadOnly(awk.problem, awk.files);
-        if (!awk.program.isStatic() || !isSafeAwkProgram(awk.program.text))
-            return notReadOnly(u"the awk program can run commands or write files"_s, awk.files);
-        return readOnlyWith(awk.files);
+        if (!awk.program.isStatic())
+            return notReadOnly(u"the awk program %1 is decided at run time"_s.arg(awk.program.raw), awk.files);
+        // The files its program names with constants (getline < "F", ARGV[1] = "F") are read too.
+        const AwkProgram program = readAwkProgram(awk.program.text);
+        QList<Word> files = awk.files;
+        for (const QString &file : program.files) {
+            Word word = awk.program;
+            word.text = file;
+            files << word;
+        }
+        if (!program.problem.isEmpty())
+            return notReadOnly(program.problem, files);
+        return readOnlyWith(files);
     }
 
-    const ParsedArgs parsed = parseOptions(args, table);
+    // binutils read more arguments from @FILE wherever it stands, an option's value included
+    // ("strings -s @.env" prints .env): the file is read, and what it adds cannot be checked.
+    if (name == u"strings"_s)
+        for (const Word &word : args)
+            if (word.text.startsWith(u'@')) {
+                Word file = word;
+                file.text = word.text.mid(1);
+                return notReadOnly(u"strings %1 reads further options from a file"_s.arg(word.raw), {file});
+            }
+    // rg takes "--no-X" for its flags, as git does.
+    const ParsedArgs parsed = name == u"rg"_s ? parseGitOptions(args, table) : parseOptions(args, table);
     if (!parsed.problem.isEmpty())
         return notReadOnly(u"%1 %2"_s.arg(name, parsed.problem));
     const auto option = [&parsed](const char16_t *key) { return parsed.find(QStringView(key)); };
@@ -137,10 +166,17 @@ ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const Op
             if (const ParsedOption *o = option(key))
                 return notReadOnly(u"file %1 runs decompression programs"_s.arg(o->shown()), files);
         fileOptions << parsed.values(u"magic-file");
-    } else if (name == u"strings"_s) {
-        for (const Word &file : std::as_const(files))
-            if (file.text.startsWith(u'@'))
-                return notReadOnly(u"strings %1 reads further options from a file"_s.arg(file.text));
+    } else if (name == u"rg"_s) {
+        // The pattern is the first operand unless -e or -f gives it; -f and --ignore-file name
+        // files it reads.
+        if (!option(u"regexp") && !option(u"file") && !option(u"files") && !option(u"type-list") && !files.isEmpty())
+            files.removeFirst();
+        for (const char16_t *key : {u"pre", u"pre-glob", u"search-zip", u"hostname-bin"})
+            if (const ParsedOption *o = option(key))
+                return notReadOnly(u"rg %1 runs other programs"_s.arg(o->shown()), files);
+        fileOptions << parsed.values(u"file") << parsed.values(u"ignore-file");
+        recursive = true;
+        defaultsToCurrentFolder = true;
     } else if (name == u"hexdump"_s) {
         fileOptions << parsed.values(u"format-file");
     } else if (name == u"diff"_s) {
@@ -176,11 +212,29 @@ ReadOnlyUse tableReadOnly(const QString &name, const QList<Word> &args, const Op
     // Any other value that looks like a path, or names a file that exists, is checked as well
     // (it stays inside the project and meets no Read deny).
     static constexpr QStringView checkedAbove[] = {u"#", u"random-source", u"file", u"reference", u"magic-file",
-                                                   u"format-file", u"from-file", u"to-file", u"exclude-from"};
+                                                   u"format-file", u"from-file", u"to-file", u"exclude-from",
+                                                   u"ignore-file",
+                                                   // patterns, globs and formats, never files
+                                                   u"regexp", u"glob", u"iglob", u"type", u"type-not", u"type-add",
+                                                   u"type-clear", u"replace", u"colors", u"color", u"sort", u"sortr",
+                                                   u"context-separator", u"field-context-separator",
+                                                   u"field-match-separator", u"path-separator", u"engine",
+                                                   u"hyperlink-format", u"generate"};
     for (const ParsedOption &o : parsed.options)
         if (o.hasValue && std::find(std::begin(checkedAbove), std::end(checkedAbove), o.key) == std::end(checkedAbove))
             use.optionValues << o.value;
     return use;
+}
+
+// Commands that read no files, whatever their words: an option's value is no path to check
+// ("echo -n /etc/hosts", "test -f ~/.ssh/id_rsa" only tells whether it exists).
+bool takesNoFiles(const QString &name)
+{
+    static const QSet<QString> names = setOf({u"tr", u":", u"read", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
+                                                u"false", u"test", u"[", u"seq", u"sleep", u"basename", u"dirname",
+                                                u"which", u"type", u"groups", u"locale", u"tty", u"arch", u"expr",
+                                                u"cal", u"logname", u"getconf"});
+    return names.contains(name);
 }
 
 ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
@@ -191,16 +245,14 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
         return notReadOnly(u"it runs with other privileges"_s);
     if (!command.envOptions.isEmpty())
         return notReadOnly(u"env options change how the program runs"_s);
+    if (!command.wrapperEffects.isEmpty())
+        return notReadOnly(command.wrapperEffects.first());
     if (command.words.isEmpty())
         return readOnlyWith({}); // only assignments or redirections (judged on their own)
     const QString name = command.name();
     const QList<Word> args = command.words.mid(1);
 
-    static const QSet<QString> noFiles = setOf({u"tr", u":", u"read", u"echo", u"printf", u"pwd", u"whoami", u"id", u"uname", u"nproc", u"true",
-                                                u"false", u"test", u"[", u"seq", u"sleep", u"basename", u"dirname",
-                                                u"which", u"type", u"groups", u"locale", u"tty", u"arch", u"expr",
-                                                u"cal", u"logname", u"getconf"});
-    if (noFiles.contains(name))
+    if (takesNoFiles(name))
         return readOnlyWith({});
     if (name == u"command"_s) // "command -v x" (other forms were stripped)
         return readOnlyWith({});
@@ -209,17 +261,8 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
     if (const OptionTable *table = optionTableFor(name))
         return tableReadOnly(name, args, *table);
 
-    if (name == u"tree"_s) {
-        if (hasShortFlag(args, u'o') || hasOption(args, {u"--output"}))
-            return notReadOnly(u"tree -o writes a file"_s);
-        ReadOnlyUse use = readOnlyWith(positional(args, []() -> const QSet<QString> & { static const QSet<QString> set = setOf({u"-L", u"-P", u"-I", u"-o", u"--exclude", u"-d",
-                                                               u"--max-depth", u"-B", u"-t", u"-H", u"-T", u"--charset",
-                                                               u"--filelimit", u"--timefmt", u"--sort"}); return set; }()),
-                                       false);
-        use.recursive = true;
-        use.defaultsToCurrentFolder = true;
-        return use;
-    }
+    if (isSystemReadOnlyProgram(name))
+        return systemReadOnly(name, args);
     if (name == u"find"_s) {
         static const QSet<QString> actions = setOf({u"-exec", u"-execdir", u"-ok", u"-okdir", u"-delete", u"-fprint",
                                                     u"-fprint0", u"-fprintf", u"-fls"});
@@ -230,8 +273,19 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
                 return notReadOnly(u"find -files0-from reads the folders to search from a file, so what it reads cannot be checked"_s,
                                    args.mid(i + 1, 1));
         }
+        // find [-H] [-L] [-P] [-D OPTS] [-OLEVEL] [ROOT...] [EXPRESSION]
+        qsizetype first = 0;
+        while (first < args.size()) {
+            const QString &text = args[first].text;
+            if (text == u"-H"_s || text == u"-L"_s || text == u"-P"_s || (text.startsWith(u"-O"_s) && text.size() > 2))
+                ++first;
+            else if (text == u"-D"_s)
+                first += 2;
+            else
+                break;
+        }
         QList<Word> roots;
-        for (const Word &word : args) {
+        for (const Word &word : args.mid(first)) {
             if (word.text.startsWith(u'-') || word.text == u"("_s || word.text == u"!"_s)
                 break;
             roots << word;
@@ -241,39 +295,22 @@ ReadOnlyUse readOnlyUseOf(const NormalisedCommand &command)
         use.defaultsToCurrentFolder = true;
         return use;
     }
-    if (name == u"rg"_s) {
-        if (hasOption(args, {u"--pre", u"--pre-glob", u"--search-zip", u"-z", u"--hostname-bin"}))
-            return notReadOnly(u"rg --pre, --search-zip and --hostname-bin run other programs"_s);
-        static const QSet<QString> withValue = setOf({u"-e", u"--regexp", u"-f", u"--file", u"-m", u"--max-count", u"-A",
-                                                      u"-B", u"-C", u"--context", u"--after-context", u"--before-context",
-                                                      u"-g", u"--glob", u"-t", u"--type", u"-T", u"--type-not", u"-M",
-                                                      u"--max-columns", u"-j", u"--threads", u"--color", u"--colors",
-                                                      u"-E", u"--encoding", u"--max-depth", u"--sort", u"--sortr", u"-r",
-                                                      u"--replace", u"--ignore-file"});
-        QList<Word> files;
-        bool patternGiven = false;
-        for (qsizetype i = 0; i < args.size(); ++i) {
-            const QString text = args[i].text;
-            if ((text == u"-e"_s || text == u"--regexp"_s) || text.startsWith(u"--regexp="_s) || text.startsWith(u"-e"_s))
-                patternGiven = true;
-            if ((text == u"-f"_s || text == u"--file"_s || text == u"--ignore-file"_s) && i + 1 < args.size()) {
-                files << args[i + 1];
-                patternGiven |= text != u"--ignore-file"_s;
-            }
-        }
-        QList<Word> pos = positional(args, withValue);
-        if (!patternGiven && !pos.isEmpty())
-            pos.removeFirst();
-        files << pos;
-        ReadOnlyUse use = readOnlyWith(files);
-        use.recursive = true;
-        use.defaultsToCurrentFolder = true;
-        return use;
-    }
     if (name == u"jq"_s)
         return jqReadOnly(args);
     if (name == u"git"_s)
         return gitReadOnly(args);
+    // binutils read more arguments from @FILE, wherever it stands ("nm @.env" prints its lines in
+    // an error): not read-only anyway, but the file is read, so a Read deny rule on it denies.
+    static const QSet<QString> binutils = setOf({u"nm", u"objdump", u"readelf", u"size", u"ar", u"ranlib",
+                                                 u"objcopy", u"strip", u"addr2line", u"c++filt", u"elfedit",
+                                                 u"gprof", u"as", u"ld", u"dwp"});
+    if (binutils.contains(name) || name.startsWith(u"x86_64-linux-gnu-"_s))
+        for (const Word &word : args)
+            if (word.text.startsWith(u'@')) {
+                Word file = word;
+                file.text = word.text.mid(1);
+                return notReadOnly(u"%1 %2 reads further arguments from a file"_s.arg(name, word.raw), {file});
+            }
     return notReadOnly(name + u" is not a read-only command that Gatehouse knows"_s);
 }
 
@@ -285,9 +322,26 @@ ReadOnlyUse readOnlyUse(const NormalisedCommand &command)
     // The table's commands, git and jq say which of their option values name files; for the
     // others, any value may.
     const QString name = command.name();
-    if (use.readOnly && command.words.size() > 1 && name != u"git"_s && name != u"jq"_s && !optionTableFor(name))
+    if (use.readOnly && command.words.size() > 1 && name != u"git"_s && name != u"jq"_s && !optionTableFor(name)
+        && !isSystemReadOnlyProgram(name) && !takesNoFiles(name))
         use.optionValues = optionValuesOf(command.words.mid(1));
+    if (use.recursive)
+        use.followsLinks |= followsLinksBelow(name, command.words.mid(1));
+    // Reading /dev/null reads nothing ("diff f /dev/null" shows f whole).
+    const auto isNull = [](const Word &word) { return word.isStatic() && word.text == u"/dev/null"_s; };
+    use.files.removeIf(isNull);
+    use.optionValues.removeIf(isNull);
     return use;
+}
+
+bool readsRepositoryContent(const NormalisedCommand &command)
+{
+    return command.name() == u"git"_s && gitReadsContent(command.words.mid(1));
+}
+
+QStringList repositoryPaths(const NormalisedCommand &command)
+{
+    return command.name() == u"git"_s ? gitPaths(command.words.mid(1)) : QStringList();
 }
 
 } // namespace gatehouse::shell

@@ -16,4 +16,14 @@ ReadOnlyUse readOnlyWith(QList<Word> files, bool readsContent = true);
 ReadOnlyUse gitReadOnly(const QList<Word> &args);
 ReadOnlyUse jqReadOnly(const QList<Word> &args);
 
+/// ps, df, xxd, printenv and tree (readonlysystem.cpp), for which isSystemReadOnlyProgram().
+ReadOnlyUse systemReadOnly(const QString &name, const QList<Word> &args);
+bool isSystemReadOnlyProgram(const QString &name);
+/// Whether the recursive reader @p name follows symbolic links below its operands with
+/// @p args (grep -R, ls -RL, du -L, find -L/-follow, rg -L, tree -l, diff -r).
+bool followsLinksBelow(const QString &name, const QList<Word> &args);
+/// readsRepositoryContent() and repositoryPaths() for git's words after "git".
+bool gitReadsContent(const QList<Word> &args);
+QStringList gitPaths(const QList<Word> &args);
+
 } // namespace gatehouse::shell::detail

@@ -70,6 +70,214 @@ QString dangerousGitOption(const QList<Word> &rest, std::initializer_list<const 
     return {};
 }
 
+// Options of git's diff machinery that print nothing of the files' contents: names, counts,
+// hashes, the choice of commits, formats of the commit itself. Any other option (-p, -U1,
+// --binary, --patch-with-stat, --cc, -c, --dd, --remerge-diff, -m, -L, --check, --word-diff...,
+// and any option not in the tables) may print lines of files, so it counts as printing them.
+bool printsNoContent(const ParsedOption &option)
+{
+    static const QSet<QString> keys = setOf({
+        // output formats without contents
+        u"no-patch", u"raw", u"stat", u"stat-width", u"stat-name-width", u"stat-count", u"stat-graph-width",
+        u"compact-summary", u"numstat", u"shortstat", u"dirstat", u"cumulative", u"dirstat-by-file", u"summary",
+        u"z", u"name-only", u"name-status", u"quiet", u"exit-code",
+        // how changes are found and named
+        u"renames", u"rename-empty", u"full-index", u"abbrev", u"break-rewrites", u"find-renames", u"find-copies",
+        u"find-copies-harder", u"irreversible-delete", u"diff-filter", u"S", u"G", u"find-object", u"pickaxe-all",
+        u"pickaxe-regex", u"skip-to", u"rotate-to", u"R", u"relative", u"ignore-submodules", u"submodule",
+        u"no-ext-diff", u"no-textconv", u"color", u"src-prefix", u"dst-prefix", u"no-prefix", u"default-prefix",
+        u"line-prefix", u"minimal", u"patience", u"histogram", u"diff-algorithm", u"indent-heuristic",
+        u"ignore-cr-at-eol", u"ignore-space-at-eol", u"ignore-space-change", u"ignore-all-space",
+        u"ignore-blank-lines", u"ignore-matching-lines", u"ita-invisible-in-index", u"ita-visible-in-index",
+        u"cached", u"staged", u"merge-base", u"#",
+        // commit limiting, ordering and formatting (git log)
+        u"max-count", u"skip", u"since", u"after", u"since-as-filter", u"until", u"before", u"max-age", u"min-age",
+        u"author", u"committer", u"grep-reflog", u"grep", u"all-match", u"invert-grep", u"regexp-ignore-case",
+        u"basic-regexp", u"extended-regexp", u"fixed-strings", u"perl-regexp", u"remove-empty", u"merges",
+        u"no-merges", u"min-parents", u"max-parents", u"no-min-parents", u"no-max-parents", u"first-parent",
+        u"exclude-first-parent-only", u"not", u"all", u"branches", u"tags", u"remotes", u"glob", u"exclude",
+        u"exclude-hidden", u"reflog", u"alternate-refs", u"single-worktree", u"ignore-missing", u"bisect",
+        u"cherry-mark", u"cherry-pick", u"left-only", u"right-only", u"cherry", u"walk-reflogs", u"merge",
+        u"boundary", u"simplify-by-decoration", u"show-pulls", u"full-history", u"dense", u"sparse",
+        u"simplify-merges", u"ancestry-path", u"date-order", u"author-date-order", u"topo-order", u"reverse",
+        u"no-walk", u"do-walk", u"pretty", u"format", u"abbrev-commit", u"no-abbrev-commit", u"oneline",
+        u"encoding", u"expand-tabs", u"no-expand-tabs", u"show-signature", u"relative-date", u"date", u"parents",
+        u"children", u"left-right", u"graph", u"show-linear-break", u"decorate", u"decorate-refs",
+        u"decorate-refs-exclude", u"clear-decorations", u"source", u"mailmap", u"use-mailmap", u"log-size",
+        u"follow", u"t", u"r", u"root", u"in-commit-order", u"count", u"q", u"no-commit-id", u"v",
+        u"always"});
+    return keys.contains(option.key);
+}
+
+// Whether git's diff machinery, read by @p table, prints lines of files: any option not known to
+// print none does; with none of the output formats above, git diff (@p patchByDefault) does too.
+bool diffPrintsContent(const QList<Word> &rest, const OptionTable &table, bool patchByDefault)
+{
+    const ParsedArgs parsed = parseGitOptions(rest, table);
+    if (!parsed.problem.isEmpty())
+        return true;
+    static const QSet<QString> formats = setOf({u"no-patch", u"raw", u"stat", u"compact-summary", u"numstat",
+                                                u"shortstat", u"dirstat", u"dirstat-by-file", u"summary",
+                                                u"name-only", u"name-status", u"quiet"});
+    bool format = false;
+    for (const ParsedOption &option : parsed.options) {
+        if (!printsNoContent(option))
+            return true;
+        format |= formats.contains(option.key);
+    }
+    return patchByDefault && !format;
+}
+
+// The repository path an object name names ("HEAD:.env", ":.env", ":0:.env", "main:secrets/k",
+// "HEAD@{1}:x", "HEAD:" for the whole tree, "" for the root), or a null string when it names none
+// (":/message" searches commit messages).
+QString objectNamePath(const QString &name)
+{
+    if (name.startsWith(u'-'))
+        return {};
+    QString rest;
+    if (name.startsWith(u':')) {
+        if (name.startsWith(u":/"_s))
+            return {};
+        rest = name.mid(1);
+        if (rest.size() >= 2 && rest[0] >= u'0' && rest[0] <= u'3' && rest[1] == u':')
+            rest = rest.mid(2);
+    } else {
+        const qsizetype brace = name.lastIndexOf(u'}');
+        const qsizetype colon = name.indexOf(u':', brace < 0 ? 0 : brace);
+        if (colon < 0)
+            return {};
+        rest = name.mid(colon + 1);
+    }
+    while (rest.startsWith(u"./"_s))
+        rest = rest.mid(2);
+    return rest.isNull() ? u""_s : rest;
+}
+
+// @p rest without the word @p skip names ("list" of "git stash list").
+QList<Word> without(const QList<Word> &rest, const QString &skip)
+{
+    QList<Word> words = rest;
+    for (qsizetype i = 0; i < words.size(); ++i)
+        if (words[i].text == skip) {
+            words.removeAt(i);
+            break;
+        }
+    return words;
+}
+
+// Whether the git subcommand @p sub, given @p rest, can print lines of files of the repository,
+// past or present, whatever allowed it to run.
+bool gitPrintsContent(const QString &sub, const QList<Word> &rest)
+{
+    // Whatever their options say: a blob named "HEAD:.env" is printed whole even with --stat,
+    // and git stash show follows stash.showPatch.
+    static const QSet<QString> always = setOf({u"show", u"grep", u"cat-file", u"blame", u"annotate", u"format-patch",
+                                               u"archive", u"fast-export", u"bundle", u"request-pull", u"range-diff",
+                                               u"difftool", u"instaweb"});
+    if (always.contains(sub))
+        return true;
+    const QList<Word> pos = positional(rest);
+    const QString first = pos.isEmpty() ? QString() : pos.first().text;
+    const auto prints = [](const QString &table, const QList<Word> &words, bool patchByDefault) {
+        const OptionTable *options = gitOptionTableFor(table);
+        return !options || diffPrintsContent(words, *options, patchByDefault);
+    };
+    if (sub == u"shortlog"_s)
+        return false; // authors and subjects only
+    // %(raw) and %(contents) print the objects that refs point at, and a tag may point at a blob.
+    if (sub == u"for-each-ref"_s || sub == u"branch"_s || sub == u"tag"_s)
+        return std::any_of(rest.begin(), rest.end(), [](const Word &word) {
+            return word.text.contains(u"%(raw"_s) || word.text.contains(u"%(contents"_s) || !word.isStatic();
+        });
+    if (sub == u"log"_s || sub == u"whatchanged"_s || sub == u"diff-tree"_s || sub == u"diff-files"_s
+        || sub == u"diff-index"_s)
+        return prints(sub, rest, false);
+    if (sub == u"diff"_s)
+        return prints(sub, rest, true);
+    if (sub == u"stash"_s && first == u"list"_s)
+        return prints(u"stash list"_s, without(rest, first), false);
+    if (sub == u"stash"_s && first == u"show"_s)
+        return true;
+    if (sub == u"reflog"_s && (first.isEmpty() || first == u"show"_s))
+        return prints(u"reflog show"_s, first.isEmpty() ? rest : without(rest, first), false);
+    if (sub == u"config"_s)
+        return !dangerousGitOption(rest, {u"blob"}, u"").isEmpty();
+    // Hunks of the working tree shown to choose from (they print even when stdin is a pipe).
+    static const QSet<QString> interactive = setOf({u"add", u"checkout", u"reset", u"restore", u"stash", u"commit"});
+    if (interactive.contains(sub))
+        return !dangerousGitOption(rest, {u"patch", u"interactive", u"verbose"}, u"piv", u"mFCcSuo").isEmpty();
+    return false;
+}
+
+// The path a pathspec names without its magic (":(top).env", ":/.env", ":(icase)x" are .env and
+// x; "" is the top folder), or a null string for an exclusion (":!x", ":^x", ":(exclude)x").
+QString pathspecPath(const QString &pathspec)
+{
+    if (!pathspec.startsWith(u':'))
+        return pathspec;
+    QString rest = pathspec.mid(1);
+    if (rest.startsWith(u'(')) {
+        const qsizetype close = rest.indexOf(u')');
+        const QString magic = close < 0 ? QString() : rest.mid(1, close - 1);
+        if (magic.split(u',').contains(u"exclude"_s))
+            return {};
+        rest = close < 0 ? QString() : rest.mid(close + 1);
+    } else {
+        while (!rest.isEmpty() && (rest.front() == u'/' || rest.front() == u'!' || rest.front() == u'^')) {
+            if (rest.front() != u'/')
+                return {};
+            rest = rest.mid(1);
+        }
+        if (rest.startsWith(u':'))
+            rest = rest.mid(1);
+    }
+    return rest.isNull() ? u""_s : rest;
+}
+
+// The repository paths that the words of a git subcommand name: object names ("HEAD:.env",
+// ":0:.env"), -L's file, blame's and archive's operands, and the pathspecs after "--" of a
+// subcommand that prints contents.
+QStringList gitRepositoryPaths(const QString &sub, const QList<Word> &rest)
+{
+    QStringList paths;
+    bool afterSeparator = false;
+    // blame's file is its last operand, or what follows "--"; archive's paths follow its tree.
+    const bool separated = std::any_of(rest.begin(), rest.end(), [](const Word &word) { return word.text == u"--"_s; });
+    const bool operandsArePaths = ((sub == u"blame"_s || sub == u"annotate"_s) && !separated) || sub == u"archive"_s;
+    for (qsizetype i = 0; i < rest.size(); ++i) {
+        const QString &text = rest[i].text;
+        if (!afterSeparator && (text == u"--"_s || text == u"--end-of-options"_s)) {
+            afterSeparator = true;
+            continue;
+        }
+        if (afterSeparator) {
+            if (const QString path = pathspecPath(text); !path.isNull())
+                paths << path;
+            continue;
+        }
+        if (text.startsWith(u"-L"_s) || text.startsWith(u"--blob="_s)) {
+            const QString value = text.startsWith(u"-L"_s) && text.size() == 2 && i + 1 < rest.size() ? rest[++i].text : text;
+            paths << value.section(u':', -1);
+            continue;
+        }
+        if (text == u"--blob"_s && i + 1 < rest.size()) {
+            paths << objectNamePath(rest[++i].text);
+            continue;
+        }
+        if (text.startsWith(u'-'))
+            continue;
+        if (const QString path = objectNamePath(text); !path.isNull())
+            paths << path;
+        else if (operandsArePaths)
+            paths << text;
+    }
+    if (!gitPrintsContent(sub, rest) && sub != u"config"_s)
+        paths.clear();
+    paths.removeDuplicates();
+    return paths;
+}
+
 // Why the options of the read-only git subcommand @p table (a key of gitOptionTableFor) are
 // not all known, or empty. @p rest are the words after the subcommand, without @p skip (the
 // word "list" of "git stash list").
@@ -92,7 +300,12 @@ ReadOnlyUse readOnlyAfterTable(const QString &table, const QList<Word> &rest, co
         return notReadOnly(problem);
     ReadOnlyUse use = readOnlyWith({});
     // git stash show prints a stash's changes, git reflog show / stash list -p may print them too.
-    use.readsRepository = table == u"stash show"_s || hasOption(rest, {u"-p", u"--patch", u"-u"});
+    const QString sub = table.section(u' ', 0, 0);
+    QList<Word> args{Word{}};
+    args.first().text = sub;
+    args << rest;
+    use.readsRepository = gitReadsContent(args);
+    use.repositoryPaths = gitPaths(args);
     return use;
 }
 
@@ -152,6 +365,7 @@ ReadOnlyUse gitConfigReadOnly(const QList<Word> &rest)
     }
     ReadOnlyUse use = readOnlyWith(files);
     use.readsRepository = blob;
+    use.repositoryPaths = gitRepositoryPaths(u"config"_s, rest);
     const QString first = pos.isEmpty() ? QString() : pos.first().text;
     if (first == u"get"_s || first == u"list"_s)
         return use;
@@ -181,6 +395,16 @@ bool diffWithoutRevisions(const QList<Word> &rest, const ParsedArgs &parsed)
 }
 
 } // namespace
+
+bool gitReadsContent(const QList<Word> &args)
+{
+    return !args.isEmpty() && gitPrintsContent(args.first().text, args.mid(1));
+}
+
+QStringList gitPaths(const QList<Word> &args)
+{
+    return args.isEmpty() ? QStringList() : gitRepositoryPaths(args.first().text, args.mid(1));
+}
 
 ReadOnlyUse gitReadOnly(const QList<Word> &args)
 {
@@ -217,15 +441,12 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
             use.recursive = true; // it compares folders too
             return use;
         }
-        ReadOnlyUse use = readOnlyWith({}, true);
-        // These print file contents from the repository, whatever paths they are given.
-        static const QSet<QString> contentCommands = setOf({u"diff", u"show", u"grep", u"cat-file", u"blame", u"annotate",
-                                                            u"whatchanged", u"diff-tree", u"diff-files", u"diff-index"});
-        const bool patch = hasOption(rest, {u"-p", u"--patch", u"-u", u"-L", u"--word-diff", u"--full-diff"}) || hasShortFlag(rest, u'p');
-        // Names and counts only: --stat, --name-only... print no content.
-        const bool namesOnly = !patch && hasOption(rest, {u"--stat", u"--name-only", u"--name-status", u"--shortstat", u"--numstat",
-                                                          u"--summary", u"--quiet", u"--exit-code"});
-        use.readsRepository = (contentCommands.contains(sub) && !namesOnly) || (sub == u"log"_s && patch);
+        // git grep -f and ls-files -X read the files they name (patterns): checked like files.
+        ReadOnlyUse use = readOnlyWith(parsed.values(u"f") << parsed.values(u"exclude-from"), true);
+        // Names and counts only (--stat, --name-only...) print no content; -p, -U1, --binary,
+        // --cc, --patch-with-stat and any option not known to print none may.
+        use.readsRepository = gitPrintsContent(sub, rest);
+        use.repositoryPaths = gitRepositoryPaths(sub, rest);
         // git log -p, git show and git diff REV read history, which may hold a secret file
         // removed since: only the working tree, the index and HEAD can be looked through.
         use.readsIndexAndHeadOnly = use.readsRepository && sub == u"diff"_s && diffWithoutRevisions(rest, parsed);
@@ -243,7 +464,9 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
         if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--no-contains", u"--merged",
                                                 u"--no-merged", u"--points-at"}))
             return notReadOnly(u"git branch NAME creates a branch"_s);
-        return readOnlyWith({});
+        ReadOnlyUse use = readOnlyWith({});
+        use.readsRepository = gitPrintsContent(sub, rest); // --format=%(raw)
+        return use;
     }
     if (sub == u"tag"_s) {
         const QString dangerous = dangerousGitOption(rest, {u"delete", u"annotate", u"sign", u"local-user", u"force",
@@ -255,7 +478,9 @@ ReadOnlyUse gitReadOnly(const QList<Word> &args)
             return notReadOnly(problem);
         if (!pos.isEmpty() && !hasOption(rest, {u"-l", u"--list", u"--contains", u"--merged", u"--points-at"}))
             return notReadOnly(u"git tag NAME creates a tag"_s);
-        return readOnlyWith({});
+        ReadOnlyUse use = readOnlyWith({});
+        use.readsRepository = gitPrintsContent(sub, rest); // --format=%(raw)
+        return use;
     }
     if (sub == u"config"_s)
         return gitConfigReadOnly(rest);
@@ -309,10 +534,10 @@ QString jqFilterProblem(const QString &filter)
             ++i;
         const QStringView name = QStringView(filter).mid(start, i - start);
         const QChar before = start > 0 ? filter[start - 1] : QChar();
-        if (before == u'$') {
-            if (name == u"ENV")
-                return u"the jq filter reads the environment ($ENV)"_s;
-        } else if (before != u'.' && !before.isLetterOrNumber() && before != u'_') {
+        // $ENV, also written "$ ENV" (jq 1.6 reads "$" and the name as two tokens).
+        if (name == u"ENV" && before != u'.') {
+            return u"the jq filter reads the environment ($ENV)"_s;
+        } else if (before != u'$' && before != u'.' && !before.isLetterOrNumber() && before != u'_') {
             if (name == u"env")
                 return u"the jq filter reads the environment (env)"_s;
             if (name == u"import" || name == u"include" || name == u"modulemeta" || name == u"get_search_list")
@@ -357,7 +582,7 @@ ReadOnlyUse jqReadOnly(const QList<Word> &args)
             positionalArguments = true;
         } else if (text == u"--arg"_s || text == u"--argjson"_s) {
             i += 2;
-        } else if (text == u"--rawfile"_s || text == u"--slurpfile"_s) {
+        } else if (text == u"--rawfile"_s || text == u"--slurpfile"_s || text == u"--argfile"_s) {
             if (i + 2 < args.size())
                 files << args[i + 2];
             i += 2;

@@ -28,7 +28,10 @@ bool isDangerousVariable(const QString &name)
          u"GIT_CONFIG_SYSTEM", u"GIT_CONFIG_COUNT", u"GIT_CONFIG_PARAMETERS", u"GIT_TRACE", u"TERMINAL", u"SHELL",
          u"CC", u"CXX", u"LD", u"AR", u"MAKE", u"MAKEFLAGS", u"NPM_CONFIG_SCRIPT_SHELL", u"npm_config_script_shell",
          u"SUDO_ASKPASS", u"TMUX", u"XDG_CONFIG_HOME", u"HOME", u"ZDOTDIR", u"INPUTRC", u"JAVA_TOOL_OPTIONS",
-         u"_JAVA_OPTIONS", u"DOTNET_STARTUP_HOOKS", u"RUSTC_WRAPPER", u"CARGO_BUILD_RUSTC_WRAPPER"});
+         u"_JAVA_OPTIONS", u"DOTNET_STARTUP_HOOKS", u"RUSTC_WRAPPER", u"CARGO_BUILD_RUSTC_WRAPPER",
+         // files that read-only programs read for their options or code (MAGIC=.env file x
+         // prints .env's lines; rg takes its config file's lines as arguments, --pre included)
+         u"RIPGREP_CONFIG_PATH", u"MAGIC", u"AWKPATH", u"AWKLIBPATH", u"GCONV_PATH"});
     return names.contains(name) || name.startsWith(u"LD_"_s) || name.startsWith(u"DYLD_"_s)
            || name.startsWith(u"GIT_CONFIG_KEY_"_s) || name.startsWith(u"GIT_CONFIG_VALUE_"_s)
            || name.startsWith(u"BASH_FUNC_"_s);
@@ -126,6 +129,19 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
         if (isDangerousVariable(assignment.name))
             risks << risk(u"dangerous-variable"_s,
                           u"it sets %1, which changes what programs run or how"_s.arg(assignment.name));
+    // Wrapper options beyond scheduling (normalise.cpp): "time -o .git/config -a git status"
+    // is not "git status", whatever allows that.
+    // (Nothing but the person answers a write the policy does not check: it may be .git/config.)
+    bool writes = false;
+    for (const Word &file : command.wrapperWrites) {
+        static const QSet<QString> sinks = setOf({u"/dev/null", u"/dev/stdout", u"/dev/stderr"});
+        if (file.isStatic() && sinks.contains(file.text))
+            continue;
+        risks << risk(u"wrapper-writes"_s, u"a wrapper of the command writes to %1"_s.arg(file.text), false);
+        writes = true;
+    }
+    if (!writes && !command.wrapperEffects.isEmpty())
+        risks << risk(u"wrapper-option"_s, command.wrapperEffects.first());
     if (command.dynamicName) {
         risks << risk(u"dynamic-command"_s, u"the program to run is decided at run time"_s);
         return risks;
@@ -202,7 +218,7 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
                 risks << risk(u"sed-exec"_s, u"the sed script %1 is decided at run time, so it may run commands"_s.arg(script.raw));
                 break;
             }
-            if (!isSafeSedScript(text) && (text.contains(u'e') || text.contains(u'w') || text.contains(u'W'))) {
+            if (!readSedScript(text).safe && (text.contains(u'e') || text.contains(u'w') || text.contains(u'W'))) {
                 risks << risk(u"sed-exec"_s, u"the sed script can run commands or write files"_s);
                 break;
             }

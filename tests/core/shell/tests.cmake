@@ -3,3 +3,7 @@ gatehouse_add_test(NAME core.shell.parser SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
 gatehouse_add_test(NAME core.shell.bashdiff SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shelldiff.cpp
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
+gatehouse_add_test(NAME core.shell.readers SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shellreaders.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
+gatehouse_add_test(NAME core.shell.awk SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shellawk.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
