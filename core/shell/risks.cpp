@@ -16,24 +16,6 @@ bool isRemoval(const QString &name)
     return name == u"rm"_s || name == u"rmdir"_s || name == u"unlink"_s || name == u"shred"_s;
 }
 
-bool isDangerousVariable(const QString &name)
-{
-    static const QSet<QString> names = setOf(
-        {u"PATH", u"IFS", u"BASH_ENV", u"ENV", u"SHELLOPTS", u"BASHOPTS", u"PS4", u"PROMPT_COMMAND", u"CDPATH",
-         u"GLOBIGNORE", u"PYTHONPATH", u"PYTHONSTARTUP", u"PYTHONHOME", u"PYTHONINSPECT", u"NODE_OPTIONS", u"NODE_PATH",
-         u"PERL5OPT", u"PERL5LIB", u"PERLLIB", u"PERL5DB", u"RUBYOPT", u"RUBYLIB", u"PAGER", u"MANPAGER", u"GIT_PAGER",
-         u"EDITOR", u"VISUAL", u"GIT_EDITOR", u"GIT_SEQUENCE_EDITOR", u"BROWSER", u"LESSOPEN", u"LESSCLOSE", u"GIT_SSH",
-         u"GIT_SSH_COMMAND", u"GIT_EXTERNAL_DIFF", u"GIT_ASKPASS", u"SSH_ASKPASS", u"GIT_EXEC_PATH", u"GIT_PROXY_COMMAND",
-         u"GIT_DIR", u"GIT_WORK_TREE", u"GIT_TEMPLATE_DIR", u"GIT_INDEX_FILE", u"GIT_CONFIG", u"GIT_CONFIG_GLOBAL",
-         u"GIT_CONFIG_SYSTEM", u"GIT_CONFIG_COUNT", u"GIT_CONFIG_PARAMETERS", u"GIT_TRACE", u"TERMINAL", u"SHELL",
-         u"CC", u"CXX", u"LD", u"AR", u"MAKE", u"MAKEFLAGS", u"NPM_CONFIG_SCRIPT_SHELL", u"npm_config_script_shell",
-         u"SUDO_ASKPASS", u"TMUX", u"XDG_CONFIG_HOME", u"HOME", u"ZDOTDIR", u"INPUTRC", u"JAVA_TOOL_OPTIONS",
-         u"_JAVA_OPTIONS", u"DOTNET_STARTUP_HOOKS", u"RUSTC_WRAPPER", u"CARGO_BUILD_RUSTC_WRAPPER"});
-    return names.contains(name) || name.startsWith(u"LD_"_s) || name.startsWith(u"DYLD_"_s)
-           || name.startsWith(u"GIT_CONFIG_KEY_"_s) || name.startsWith(u"GIT_CONFIG_VALUE_"_s)
-           || name.startsWith(u"BASH_FUNC_"_s);
-}
-
 bool isNetworkTool(const QString &name)
 {
     static const QSet<QString> names = setOf({u"curl", u"wget", u"nc", u"ncat", u"netcat", u"socat", u"ssh", u"scp",
@@ -161,6 +143,10 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
         risks << risk(u"exec"_s, u"exec replaces the shell with another program"_s);
     else if (name == u"alias"_s)
         risks << risk(u"eval"_s, u"alias defines a command name as shell code"_s);
+    // hash -p FILE NAME makes NAME run FILE; enable -f loads a builtin from a shared library.
+    else if ((name == u"hash"_s && hasShortFlag(args, u'p')) || (name == u"enable"_s && hasShortFlag(args, u'f')))
+        risks << risk(u"runs-program"_s, u"%1 -%2 changes which program or code a command name runs"_s.arg(
+                                             name, name == u"hash"_s ? u"p"_s : u"f"_s));
 
     const bool codeOnStdin = source.inPipeline || std::any_of(source.redirections.begin(), source.redirections.end(),
                                                               [](const Redirection &r) {

@@ -9,4 +9,5 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/optiontables.cpp
     ${CMAKE_CURRENT_LIST_DIR}/readonly_p.h
     ${CMAKE_CURRENT_LIST_DIR}/readonlytools.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/variables.cpp
 )
