@@ -495,8 +495,15 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
         case VariableBinding::How::Select: how = u"the loop \"select %1 in ...\""_s.arg(binding.name); break;
         case VariableBinding::How::Coprocess: how = u"coproc %1"_s.arg(binding.name); break;
         case VariableBinding::How::DefaultValue: how = u"${%1=...}"_s.arg(binding.name); break;
+        case VariableBinding::How::Descriptor: how = u"the redirection {%1}"_s.arg(binding.name); break;
         }
         dangerous(binding.name, how);
+        // {fd}>file puts a number into fd, but only in the shell that runs the command (not
+        // after a pipeline or a subshell): fd is left unknown to arithmetic, which then asks.
+        if (binding.how == VariableBinding::How::Descriptor) {
+            knowledge.notNumeric << binding.name;
+            continue;
+        }
         bool numeric = binding.how == VariableBinding::How::For && binding.hasList;
         for (const Word &word : binding.words)
             numeric = numeric && word.isStatic() && isInteger(word.text);
