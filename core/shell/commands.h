@@ -90,6 +90,23 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
 /// ${NAME=value}. @p commands are the normalised parsed.commands, in the same order.
 QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedCommand *const> commands);
 
+/// The paths @p command writes (or removes) through its arguments rather than a redirection:
+/// sed -i's files, tee's files, the target of cp/mv/ln/install (with -t DIR; mv's sources too,
+/// which it takes away), rsync's destination, dd of=, find -fprint/-fprint0/-fprintf/-fls,
+/// sort -o, uniq's OUT, split's prefix, patch -o, tar -f when it creates (and -C), curl -o and
+/// its other output files, wget -O/-o/-P, git diff/log/show --output and format-patch -o,
+/// pytest --basetemp (which it empties)/--junitxml/--cov-report=KIND:PATH, touch, mkdir,
+/// truncate, chmod, rm/rmdir/unlink/shred operands, compilers' -o and -MF, GNU time -o (from
+/// @p source, whose wrappers normalise() took away). Words may be dynamic or globs, like a
+/// redirection's target. Not listed: files a command writes under names it reads from
+/// elsewhere (tar -x, unzip, patch without -o, git apply/checkout).
+///
+/// The policy checks each like the target of an output redirection, whatever allow rule matched
+/// the command: onto a protected path it asks, not contained (a risk like "redirect-protected",
+/// contained = false); outside the writable folders it is a contained risk (like
+/// "redirect-outside"); a path decided at run time is a contained risk.
+QList<Word> argumentWrites(const NormalisedCommand &command, const SimpleCommand &source);
+
 /// Characters that hide what runs: NUL and control characters, bidirectional overrides,
 /// zero-width characters, and $IFS tricks.
 QList<Risk> textRisks(const QString &text);

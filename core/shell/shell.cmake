@@ -12,4 +12,5 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/readonlytools.cpp
     ${CMAKE_CURRENT_LIST_DIR}/risks_p.h
     ${CMAKE_CURRENT_LIST_DIR}/variables.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/writes.cpp
 )

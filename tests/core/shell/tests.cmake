@@ -3,3 +3,5 @@ gatehouse_add_test(NAME core.shell.parser SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
 gatehouse_add_test(NAME core.shell.bashdiff SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shelldiff.cpp
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
+gatehouse_add_test(NAME core.shell.writes SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shellwrites.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
