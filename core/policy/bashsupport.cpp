@@ -91,6 +91,50 @@ void addInnerLines(const NormalisedCommand &n, int depth, QList<QStringList> &ou
     }
 }
 
+namespace {
+
+// @p text resolved from each possible working folder, as the command sees it: relative paths,
+// and /proc/self/cwd or /dev/fd/../cwd in absolute ones, lead there. Empty when any of them
+// is decided at run time.
+QList<ResolvedPath> resolvedFor(const QString &text, const WorkingFolders &folders, const QString &home, const QString &project)
+{
+    const bool absolute = text.startsWith(u'/') || text == u"~"_s || text.startsWith(u"~/"_s);
+    if (folders.unknown || folders.candidates.isEmpty()) {
+        if (!absolute)
+            return {};
+        const ResolvedPath path = resolvePath(text, u"/"_s, home);
+        return path.dynamic ? QList<ResolvedPath>() : QList<ResolvedPath>{path};
+    }
+    QList<ResolvedPath> paths;
+    for (const QString &folder : folders.candidates) {
+        const ResolvedPath path = resolvePath(text, absolute ? u"/"_s : folder, home, absolute ? QString() : project, folder);
+        if (path.dynamic)
+            return {};
+        if (!std::any_of(paths.cbegin(), paths.cend(), [&path](const ResolvedPath &known) {
+                return known.lexical == path.lexical && known.canonical == path.canonical;
+            }))
+            paths << path;
+    }
+    return paths;
+}
+
+bool isDescriptor(QStringView path, QStringView folder)
+{
+    if (!path.startsWith(folder) || path.size() == folder.size())
+        return false;
+    const QStringView number = path.mid(folder.size());
+    return std::all_of(number.begin(), number.end(), [](QChar c) { return c.isDigit(); });
+}
+
+// One of the command's own descriptors, named as such (/dev/fd/1, /dev/stdout seen as
+// /proc/self/fd/1), not a path that merely starts like one (/dev/fd/../cwd/.env).
+bool isOwnDescriptor(const QString &path)
+{
+    return isDescriptor(path, u"/dev/fd/") || isDescriptor(path, u"/proc/self/fd/");
+}
+
+} // namespace
+
 // The possible absolute paths of @p word (empty list: cannot be known before running).
 QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, const QString &home, const QString &project)
 {
@@ -108,7 +152,7 @@ QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, con
                     rest.remove(u'"');
                     rest.remove(u'\'');
                     text = home + rest;
-                    return {resolvePath(text, u"/"_s, home)};
+                    return resolvedFor(text, folders, home, project);
                 }
             }
         }
@@ -118,14 +162,7 @@ QList<ResolvedPath> pathsOf(const Word &word, const WorkingFolders &folders, con
         return {}; // ~user
     if (text.isEmpty())
         return {};
-    if (text.startsWith(u'/') || text.startsWith(u'~'))
-        return {resolvePath(text, u"/"_s, home)};
-    if (folders.unknown)
-        return {};
-    QList<ResolvedPath> paths;
-    for (const QString &folder : folders.candidates)
-        paths << resolvePath(text, folder, home, project);
-    return paths;
+    return resolvedFor(text, folders, home, project);
 }
 
 // The folder part of a glob word before its first wildcard component ("src/*.ts" -> "src").
@@ -165,14 +202,14 @@ std::optional<QStringList> expandLastComponent(const QString &folder, const QStr
 bool isDeviceSink(const QString &path)
 {
     return path == u"/dev/null"_s || path == u"/dev/stdout"_s || path == u"/dev/stderr"_s || path == u"/dev/tty"_s
-           || path.startsWith(u"/dev/fd/"_s);
+           || isOwnDescriptor(path);
 }
 
 // Devices that reading gives nothing of anyone's: no data, random bytes, or the command's own input.
 bool isHarmlessInput(const QString &path)
 {
     return path == u"/dev/null"_s || path == u"/dev/zero"_s || path == u"/dev/urandom"_s || path == u"/dev/random"_s
-           || path == u"/dev/stdin"_s || path == u"/dev/tty"_s || path.startsWith(u"/dev/fd/"_s);
+           || path == u"/dev/stdin"_s || path == u"/dev/tty"_s || isOwnDescriptor(path);
 }
 
 // bash opens a connection for /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT itself.

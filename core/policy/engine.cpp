@@ -370,6 +370,15 @@ Decision Engine::decideFile(const ToolCall &call) const
                     QStringLiteral("%1 of an invalid path").arg(call.tool));
 
     const ResolvedPath path = resolvePath(target, m_policy.projectDir(), m_policy.homeDir());
+    if (path.dynamic) {
+        Decision decision = make(Verdict::Ask, Source::Risk,
+                                 QStringLiteral("%1 goes through /proc's view of a process, so where it leads is known only "
+                                                "when it is opened")
+                                     .arg(target),
+                                 QStringLiteral("%1 of %2").arg(call.tool, target));
+        decision.risks << QStringLiteral("process-view-path");
+        return decision;
+    }
     const QString shown = path.lexical == path.canonical ? path.lexical
                                                          : QStringLiteral("%1 (a link to %2)").arg(path.lexical, path.canonical);
     QString description;

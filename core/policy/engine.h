@@ -63,6 +63,9 @@ public:
     /// (canonical command lines); a whole-tool "Bash" rule matches every line.
     const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;
 
+    /// Whether a Read deny rule could cover a file inside the project or an additional folder.
+    bool readDenyCoversWorkspace() const { return m_readDenyCoversWorkspace; }
+
 private:
     Decision decideFile(const ToolCall &call) const;
     Decision decideWebFetch(const ToolCall &call) const;

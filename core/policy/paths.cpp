@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 
 namespace gatehouse::policy {
@@ -97,16 +98,62 @@ QString canonicalPath(const QString &absolutePath) { return canonicalPath(absolu
 
 namespace {
 
-QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical, bool *exists);
+// Where a path is seen from: the working folder of the process that opens it (null: not known),
+// and whether it led somewhere only that process knows.
+struct Viewer
+{
+    const QString *workingFolder = nullptr;
+    bool *dynamic = nullptr;
+    bool *throughProcess = nullptr; ///< it went through the process's cwd or root
+};
+
+QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical, bool *exists, Viewer viewer = {});
+QString canonicalPathSeenBy(const QString &absolutePath, const QString &knownCanonical, bool *exists, Viewer viewer);
+
+bool isNumber(QStringView text)
+{
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); });
+}
+
+// /proc's folder of one process: /proc/self, /proc/thread-self, /proc/PID, and their
+// task/TID. Its links (cwd, root, exe, fd/N) are that process's, so Gatehouse must not follow
+// them in its own process.
+struct ProcessFolder
+{
+    qsizetype depth = 0; ///< components of the folder in the walk; 0 when not in one
+    bool self = false;   ///< the process opening the path (or one of its threads)
+};
+
+ProcessFolder processFolderOf(const QStringList &done)
+{
+    if (done.size() < 2 || done[0] != QStringLiteral("proc"))
+        return {};
+    ProcessFolder folder;
+    if (done[1] == QStringLiteral("self") || done[1] == QStringLiteral("thread-self"))
+        folder.self = true;
+    else if (!isNumber(done[1]))
+        return {};
+    folder.depth = 2;
+    if (done.size() >= 4 && done[2] == QStringLiteral("task") && isNumber(done[3]))
+        folder.depth = 4;
+    return folder;
+}
 
 } // namespace
 
 QString canonicalPath(const QString &absolutePath, const QString &knownCanonical, bool *exists)
 {
+    return canonicalPathSeenBy(absolutePath, knownCanonical, exists, {});
+}
+
+namespace {
+
+QString canonicalPathSeenBy(const QString &absolutePath, const QString &knownCanonical, bool *exists, Viewer viewer)
+{
     // The common case: a clean path with no symlink in it costs one lstat() per component below
     // the known canonical folder and no list of components. Anything else takes the full walk.
     if (needsCleaning(absolutePath))
-        return canonicalPathSlow(absolutePath, knownCanonical, exists);
+        return canonicalPathSlow(absolutePath, knownCanonical, exists, viewer);
     QString current;
     qsizetype pos = 0;
     if (!knownCanonical.isEmpty() && knownCanonical != QStringLiteral("/") && isInside(absolutePath, knownCanonical)) {
@@ -127,17 +174,26 @@ QString canonicalPath(const QString &absolutePath, const QString &knownCanonical
         if (::lstat(QFile::encodeName(current).constData(), &info) != 0)
             existing = false;
         else if (S_ISLNK(info.st_mode))
-            return canonicalPathSlow(absolutePath, knownCanonical, exists);
+            return canonicalPathSlow(absolutePath, knownCanonical, exists, viewer);
     }
     if (exists)
         *exists = existing;
     return current.isEmpty() ? QStringLiteral("/") : current;
 }
 
+} // namespace
+
 namespace {
 
-QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical, bool *exists)
+QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanonical, bool *exists, Viewer viewer)
 {
+    const auto dynamicPath = [&] {
+        if (viewer.dynamic)
+            *viewer.dynamic = true;
+        if (exists)
+            *exists = false;
+        return cleanAbsolute(absolutePath);
+    };
     QStringList pending = components(absolutePath);
     QStringList done;
     // Skip the components of a folder known to be canonical, unless ".." follows that could
@@ -159,6 +215,28 @@ QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanon
             continue;
         }
         done << part;
+        // Inside a process's folder the walk is the opening process's, not Gatehouse's.
+        if (const ProcessFolder process = processFolderOf(done); process.depth > 0) {
+            const qsizetype below = done.size() - process.depth; // components below the folder
+            if (below == 1 && (part == QStringLiteral("cwd") || part == QStringLiteral("root"))) {
+                if (!process.self || (part == QStringLiteral("cwd") && (!viewer.workingFolder || viewer.workingFolder->isEmpty())))
+                    return dynamicPath();
+                done = part == QStringLiteral("root") ? QStringList() : components(*viewer.workingFolder);
+                if (viewer.throughProcess)
+                    *viewer.throughProcess = true;
+                continue;
+            }
+            // A descriptor's or a mapped file's target (fd/N, map_files/X) and what lies beyond
+            // it are the process's; the entry itself stands as written (/dev/stdout is fd/1).
+            if (below > 2 && (done[process.depth] == QStringLiteral("fd") || done[process.depth] == QStringLiteral("map_files")))
+                return dynamicPath();
+            if (below > 1 && (done[process.depth] == QStringLiteral("exe")))
+                return dynamicPath();
+            if (below == 2 && (done[process.depth] == QStringLiteral("fd") || done[process.depth] == QStringLiteral("map_files"))
+                && !pending.isEmpty())
+                return dynamicPath(); // "fd/3/..", "fd/3/x": through the descriptor's target
+            continue; // the entries of a process folder are not followed here
+        }
         if (!existing)
             continue;
         const QString current = joinAbsolute(done);
@@ -183,7 +261,8 @@ QString canonicalPathSlow(const QString &absolutePath, const QString &knownCanon
 
 } // namespace
 
-ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home, const QString &knownCanonical)
+ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home, const QString &knownCanonical,
+                         const QString &workingFolder)
 {
     QString absolute = path;
     if (!home.isEmpty() && (path == u'~' || path.startsWith(QStringLiteral("~/"))))
@@ -192,7 +271,13 @@ ResolvedPath resolvePath(const QString &path, const QString &base, const QString
         absolute = base + u'/' + absolute;
     ResolvedPath resolved;
     resolved.lexical = cleanAbsolute(absolute);
-    resolved.canonical = canonicalPath(absolute, knownCanonical, &resolved.exists);
+    bool throughProcess = false;
+    resolved.canonical = canonicalPathSeenBy(absolute, knownCanonical, &resolved.exists,
+                                             Viewer{&workingFolder, &resolved.dynamic, &throughProcess});
+    // "/proc/self/cwd/x" as written says nothing of where it is ("/dev/fd/../cwd/x" even less):
+    // the kernel follows those links whatever the words, so the path is only what they lead to.
+    if (throughProcess)
+        resolved.lexical = resolved.canonical;
     return resolved;
 }
 

@@ -17,16 +17,24 @@ struct ResolvedPath
     QString canonical;
     /// The path exists (found while resolving it).
     bool exists = false;
+    /// It goes through a view of a process in /proc that only the running command knows
+    /// (/proc/PID/cwd of another process, a descriptor's target followed further, a working
+    /// folder not known): where it leads is decided at run time, and canonical is left as written.
+    bool dynamic = false;
 };
 
 /// Makes @p path absolute against @p base (which should itself be absolute) and resolves it.
-/// "~" and "~/..." are expanded with @p home when it is not empty.
+/// "~" and "~/..." are expanded with @p home when it is not empty. @p workingFolder is the
+/// canonical working folder of the process that will open the path: /proc/self/cwd (and
+/// /dev/fd/../cwd, /proc/thread-self/cwd...) lead there and /proc/self/root to "/", as that
+/// process sees them, never as Gatehouse's own process does. Empty: not known (dynamic).
 ResolvedPath resolvePath(const QString &path, const QString &base, const QString &home = QString(),
-                         const QString &knownCanonical = QString());
+                         const QString &knownCanonical = QString(), const QString &workingFolder = QString());
 
 /// realpath(3) for a path that may not exist: symlinks of the existing components are followed
 /// (at most 40 of them; a loop leaves the rest as written), "." and ".." are applied after each
-/// link as the kernel would, and the part that does not exist is appended as written.
+/// link as the kernel would, and the part that does not exist is appended as written. The links
+/// of /proc's process folders are not followed in Gatehouse's own process (see resolvePath).
 QString canonicalPath(const QString &absolutePath);
 
 /// The same, for a path that may lie inside @p knownCanonical (a folder already canonical, such

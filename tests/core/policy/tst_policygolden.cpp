@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Golden-file tests of the policy engine. Each tests/core/policy/golden/NAME.cases.jsonl holds
 // fixture lines ({"fixture": {...}}: settings of each layer, trust, mode, files and symlinks of
-// a project) and case lines ({"name", "tool", "input", "expect", and optionally "rule",
-// "source", "risks"}). A case fails when the engine's verdict (or a given rule, source or risk
-// list) differs from what the case expects. The engine's whole answers (reason, description)
+// a project, optionally a git repository of them) and case lines ({"name", "tool", "input",
+// "expect", and optionally "rule", "source", "risks", "bash"}). A case fails when the engine's
+// verdict (or a given rule, source or risk list) differs from what the case expects, or when
+// its "bash" effect ({"reads": ".env"}...) does not happen when bash really runs the command in
+// a copy of the fixture (goldenfixture.h): a case about what bash does is checked against bash. The engine's whole answers (reason, description)
 // are also compared with NAME.golden.jsonl by `diff -u`; run
 // tests/core/policy/regenerate-golden.sh after an intended change, and read the diff.
 #include "policy/engine.h"
 
+#include "goldenfixture.h"
 #include "testenv.h"
 
 #include <QDir>
@@ -22,46 +25,12 @@
 
 using namespace gatehouse::policy;
 namespace test = gatehouse::test;
+namespace golden = gatehouse::test::golden;
+using golden::substitute;
 
 namespace {
 
 QString goldenFolder() { return QStringLiteral(GATEHOUSE_SOURCE_DIR "/tests/core/policy/golden"); }
-
-// Replaces $ROOT, $HOME and $PROJECT in every string of @p value.
-QJsonValue substitute(const QJsonValue &value, const QString &root)
-{
-    if (value.isString()) {
-        QString text = value.toString();
-        text.replace(QStringLiteral("$PROJECT"), root + QStringLiteral("/home/proj"));
-        text.replace(QStringLiteral("$HOME"), root + QStringLiteral("/home"));
-        text.replace(QStringLiteral("$ROOT"), root);
-        return text;
-    }
-    if (value.isArray()) {
-        QJsonArray array;
-        for (const QJsonValue &item : value.toArray())
-            array.append(substitute(item, root));
-        return array;
-    }
-    if (value.isObject()) {
-        QJsonObject object;
-        const QJsonObject in = value.toObject();
-        for (auto it = in.begin(); it != in.end(); ++it)
-            object.insert(it.key(), substitute(it.value(), root));
-        return object;
-    }
-    return value;
-}
-
-// A fixture path: "~/x" below home, "/x" below the root folder, else below the project.
-QString fixturePath(const QString &root, const QString &path)
-{
-    if (path.startsWith(QStringLiteral("~/")))
-        return root + QStringLiteral("/home/") + path.mid(2);
-    if (path.startsWith(u'/'))
-        return root + path;
-    return root + QStringLiteral("/home/proj/") + path;
-}
 
 struct Suite
 {
@@ -84,34 +53,11 @@ public:
         m_dir = std::make_unique<QTemporaryDir>();
         m_root = QDir(m_dir->path()).canonicalPath();
         const QJsonObject f = substitute(fixture, m_root).toObject();
-        QDir().mkpath(m_root + QStringLiteral("/home/proj"));
-        QDir().mkpath(m_root + QStringLiteral("/home/.config/gatehouse"));
-        const auto writeJson = [](const QString &path, const QJsonValue &value) {
-            if (value.isString())
-                test::writeFile(path, value.toString().toUtf8()); // raw text, for broken files
-            else
-                test::writeFile(path, QJsonDocument(value.toObject()).toJson());
-        };
-        if (f.contains(QStringLiteral("user")))
-            writeJson(m_root + QStringLiteral("/home/.config/gatehouse/settings.json"), f.value(QStringLiteral("user")));
-        if (f.contains(QStringLiteral("project")))
-            writeJson(m_root + QStringLiteral("/home/proj/.gatehouse/settings.json"), f.value(QStringLiteral("project")));
-        if (f.contains(QStringLiteral("local")))
-            writeJson(m_root + QStringLiteral("/home/proj/.gatehouse/settings.local.json"), f.value(QStringLiteral("local")));
-        if (f.contains(QStringLiteral("managed")))
-            writeJson(m_root + QStringLiteral("/etc/gatehouse/managed-settings.json"), f.value(QStringLiteral("managed")));
-        const QJsonObject files = f.value(QStringLiteral("files")).toObject();
-        for (auto it = files.begin(); it != files.end(); ++it)
-            test::writeFile(fixturePath(m_root, it.key()), it.value().toString().toUtf8());
-        for (const QJsonValue &dir : f.value(QStringLiteral("dirs")).toArray())
-            QDir().mkpath(fixturePath(m_root, dir.toString()));
-        const QJsonObject links = f.value(QStringLiteral("symlinks")).toObject();
-        for (auto it = links.begin(); it != links.end(); ++it) {
-            const QString link = fixturePath(m_root, it.key());
-            QDir().mkpath(QFileInfo(link).absolutePath());
-            if (!QFile::link(it.value().toString(), link))
-                return false;
+        if (const QString error = golden::writeFixture(m_root, f); !error.isEmpty()) {
+            qWarning().noquote() << error;
+            return false;
         }
+        m_fixture = fixture;
 
         PolicyOptions options;
         options.projectDir = m_root + QStringLiteral("/home/proj");
@@ -168,6 +114,13 @@ public:
         expectField(QStringLiteral("rule"));
         expectField(QStringLiteral("source"));
         expectField(QStringLiteral("risks"));
+        // What the case is about must really happen in bash, or the case proves nothing.
+        if (testCase.contains(QStringLiteral("bash")))
+            if (const QString problem = golden::checkInBash(m_fixture, testCase.value(QStringLiteral("input")).toObject()
+                                                                            .value(QStringLiteral("command")).toString(),
+                                                            testCase.value(QStringLiteral("bash")).toObject());
+                !problem.isEmpty())
+                problems << QStringLiteral("bash: ") + problem;
         if (!problems.isEmpty()) {
             ++m_suite.failures;
             qWarning().noquote() << QStringLiteral("%1.cases.jsonl:%2: case \"%3\": %4\n    answer: %5")
@@ -186,6 +139,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_root;
     std::unique_ptr<Engine> m_engine;
+    QJsonObject m_fixture;
 };
 
 } // namespace

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Whether a Bash command is allowed (SECURITY-MODEL.md section 4, step 6): by an allow rule, or
+// as a read-only built-in whose every file, glob and option value stays in the project and
+// off what a Read deny rule covers.
+#include "policy/bashdecision_p.h"
+#include "policy/engine.h"
+#include "policy/paths.h"
+
+#include "shell/syntax.h"
+
+#include <QFileInfo>
+
+namespace gatehouse::policy::detail {
+
+using namespace Qt::StringLiterals;
+using shell::Word;
+using shell::WordFeature;
+
+void BashDecision::noteReadDeny(const RuleEntry *deny, const QString &path)
+{
+    if (!deny)
+        return;
+    m_readDeny = deny;
+    m_readDenyPath = path;
+}
+
+void BashDecision::checkAllowed(CommandState &state)
+{
+    const shell::NormalisedCommand &n = state.normalised;
+    if (const RuleEntry *allow = m_engine.matchCommandRule(Verdict::Allow, {state.line}); allow && !n.dynamicName) {
+        state.allowed = true;
+        state.allowRule = allow;
+    }
+    const shell::ReadOnlyUse use = shell::readOnlyUse(n);
+    bool builtinOk = use.readOnly;
+    if (!use.readOnly && state.whyNotAllowed.isEmpty())
+        state.whyNotAllowed = use.whyNot;
+    QList<Word> files = use.files;
+    if (files.isEmpty() && use.defaultsToCurrentFolder) {
+        Word here;
+        here.text = u"."_s;
+        here.raw = here.text;
+        files << here;
+    }
+    for (const Word &file : std::as_const(files))
+        checkFile(state, use, file, builtinOk);
+    // Option values that may name files: a Read deny covers them too, and one that looks like
+    // a path must stay in the project ("md5sum -c ~/.ssh/id_rsa" prints the key's lines).
+    for (const Word &optionValue : std::as_const(use.optionValues))
+        checkOptionValue(state, optionValue, builtinOk);
+    if (use.readsRepository && builtinOk && m_engine.readDenyCoversWorkspace()
+        && !(use.readsIndexAndHeadOnly && !state.folders.unknown && m_engine.gitDiffShowsNoDeniedFile(n, state.folders.candidates))) {
+        builtinOk = false;
+        state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
+    }
+    if (state.writesFiles && m_engine.policy().mode() != Mode::AcceptEdits) {
+        builtinOk = false;
+        if (state.whyNotAllowed.isEmpty())
+            state.whyNotAllowed = u"it writes its output to a file"_s;
+    }
+    if (builtinOk && !n.dynamicName) {
+        state.builtin = true;
+        state.allowed = true;
+    }
+    if (!state.allowed && state.whyNotAllowed.isEmpty())
+        state.whyNotAllowed = u"no rule allows it"_s;
+}
+
+// A glob whose wildcards are all in its last component, expanded as bash would now: each match
+// is checked like a file named directly. False when it cannot be expanded here.
+bool BashDecision::checkGlob(CommandState &state, const shell::ReadOnlyUse &use, const Word &file, bool &builtinOk)
+{
+    if (file.features & ~(static_cast<std::uint32_t>(WordFeature::Glob) | static_cast<std::uint32_t>(WordFeature::Quoted)))
+        return false;
+    const qsizetype slash = file.text.lastIndexOf(u'/');
+    const QString last = file.text.mid(slash + 1);
+    const QString fixed = file.text.left(slash + 1);
+    if (fixed.contains(u'*') || fixed.contains(u'?') || fixed.contains(u'['))
+        return false;
+    Word folderWord = file;
+    folderWord.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : file.text.left(slash));
+    folderWord.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+    const QList<ResolvedPath> bases = pathsOf(folderWord, state.folders);
+    if (bases.isEmpty())
+        return false;
+    for (const ResolvedPath &base : bases) {
+        const auto matches = expandLastComponent(base.canonical, last);
+        if (!matches)
+            return false;
+        if (!m_engine.inWorkspace(base.lexical, base.canonical)) {
+            builtinOk = false;
+            state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(file.raw);
+        }
+        for (const QString &match : *matches) {
+            const ResolvedPath path = resolvePath(match, u"/"_s, m_home);
+            if (use.readsContent)
+                noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
+            if (!m_engine.inWorkspace(path.lexical, path.canonical)) {
+                builtinOk = false;
+                state.whyNotAllowed = u"%1 matches %2, outside the project"_s.arg(file.raw, path.lexical);
+            }
+        }
+    }
+    return true;
+}
+
+void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use, const Word &file, bool &builtinOk)
+{
+    // <(cmd): a pipe from a command that is checked on its own.
+    if (file.has(WordFeature::ProcessSubstitution))
+        return;
+    if (file.has(WordFeature::Glob)) {
+        if (checkGlob(state, use, file, builtinOk))
+            return;
+        Word folder = file;
+        folder.text = globFolder(file);
+        folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+        const QList<ResolvedPath> paths = pathsOf(folder, state.folders);
+        if (paths.isEmpty()) {
+            builtinOk = false;
+            state.whyNotAllowed = u"it reads %1, decided at run time"_s.arg(file.raw);
+        }
+        for (const ResolvedPath &path : paths) {
+            if (!m_engine.inWorkspace(path.lexical, path.canonical)) {
+                builtinOk = false;
+                state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(file.raw);
+            } else if (use.readsContent && (m_engine.readDenyMayCoverBelow(path.lexical) || m_engine.readDenyMayCoverBelow(path.canonical))) {
+                builtinOk = false;
+                state.whyNotAllowed = u"%1 may match a file that a Read deny rule covers"_s.arg(file.raw);
+            }
+        }
+        return;
+    }
+    const QList<ResolvedPath> paths = pathsOf(file, state.folders);
+    if (paths.isEmpty()) {
+        builtinOk = false;
+        state.whyNotAllowed = u"it reads %1, a path decided at run time"_s.arg(file.raw);
+        return;
+    }
+    for (const ResolvedPath &path : paths) {
+        if (isHarmlessInput(path.lexical) || isHarmlessInput(path.canonical))
+            continue; // the command's own input, or a device that holds nothing of anyone's
+        // A file named directly is denied whether its content or its name and size are read.
+        noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
+        if (!m_engine.inWorkspace(path.lexical, path.canonical)) {
+            builtinOk = false;
+            state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(path.lexical);
+        } else if (use.recursive && use.readsContent && QFileInfo(path.canonical).isDir()
+                   && m_engine.readDenyCoversFileBelow(path.lexical, path.canonical)) {
+            builtinOk = false;
+            state.whyNotAllowed = u"it reads all of %1, which holds files that a Read deny rule covers"_s.arg(path.lexical);
+        }
+    }
+}
+
+void BashDecision::checkOptionValue(CommandState &state, const Word &optionValue, bool &builtinOk)
+{
+    const bool pathLike = optionValue.text.contains(u'/') || optionValue.text.startsWith(u'~') || optionValue.text.startsWith(u'.');
+    if (!optionValue.isStatic()) {
+        if (pathLike) {
+            builtinOk = false;
+            state.whyNotAllowed = u"an option of it names %1, decided at run time"_s.arg(optionValue.raw);
+        }
+        return;
+    }
+    for (const ResolvedPath &path : pathsOf(optionValue, state.folders)) {
+        noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
+        // A value that is not written like a path is still one when such a file exists (a
+        // repository can ship a link named "20" that points at a key).
+        if ((pathLike || path.exists) && optionValue.text != u"/"_s && !m_engine.inWorkspace(path.lexical, path.canonical)) {
+            builtinOk = false;
+            state.whyNotAllowed = u"an option of it names %1, outside the project"_s.arg(path.lexical);
+        }
+    }
+}
+
+} // namespace gatehouse::policy::detail
