@@ -169,8 +169,9 @@ QString makeVariableProblem(const QList<Word> &args)
 
 // npm run SCRIPT: npm's own options before "--" are npm configuration (script-shell,
 // node-options, prefix, userconfig, call...), which changes what runs; a rule for a script
-// grants the script and its arguments. Only options that change output are left.
-QString npmOptionProblem(const QList<Word> &args)
+// grants the script and its arguments. Only options that change output are left. pnpm and
+// yarn pass what follows the script's name to the script: only what comes before is theirs.
+QString npmOptionProblem(const QList<Word> &args, bool untilScript)
 {
     static const QSet<QString> harmless = setOf({u"-s", u"--silent", u"-q", u"--quiet", u"-d", u"--verbose",
                                                  u"--if-present", u"--ignore-scripts", u"--color", u"--no-color",
@@ -180,8 +181,11 @@ QString npmOptionProblem(const QList<Word> &args)
         const QString &text = args[i].text;
         if (text == u"--"_s)
             break;
-        if (!text.startsWith(u'-'))
+        if (!text.startsWith(u'-')) {
+            if (untilScript)
+                break;
             continue;
+        }
         const QString option = text.section(u'=', 0, 0);
         if (harmless.contains(option) || option == u"--loglevel"_s || option == u"-w"_s || option == u"--workspace"_s) {
             if (!text.contains(u'=') && (option == u"--loglevel"_s || option == u"-w"_s || option == u"--workspace"_s))
@@ -191,6 +195,13 @@ QString npmOptionProblem(const QList<Word> &args)
         return text;
     }
     return {};
+}
+
+// pnpm and yarn: "run SCRIPT" and "exec CMD" name what runs after their own options; their
+// "test" and "start" pass every argument to the script.
+bool isNamedRun(const QString &sub)
+{
+    return sub == u"run"_s || sub == u"run-script"_s || sub == u"exec"_s || sub == u"x"_s;
 }
 
 // docker run / create / exec options that reach the host: a bind mount, the host's namespaces,
@@ -307,7 +318,9 @@ QList<Risk> optionRisks(const NormalisedCommand &command)
         static const QSet<QString> runs = setOf({u"run", u"run-script", u"rum", u"urn", u"test", u"t", u"tst",
                                                  u"start", u"stop", u"restart", u"exec", u"x"});
         if (runs.contains(args.first().text))
-            if (const QString problem = npmOptionProblem(args.mid(1)); !problem.isEmpty())
+            if (const QString problem = npmOptionProblem(name == u"npm"_s || isNamedRun(args.first().text) ? args.mid(1) : QList<Word>(),
+                                                         name != u"npm"_s);
+                !problem.isEmpty())
                 risks << programRisk(u"%1: %2 is an option of %3 itself (its configuration), which may change what runs; "
                                      u"options for the script go after \"--\""_s.arg(
                                          QStringList{name, args.first().text, positional(args.mid(1)).value(0).text}.join(u' ').trimmed(),
