@@ -30,12 +30,16 @@ struct DangerousOptions
 constexpr DangerousOptions dangerousOptions[] = {
     {u"git rebase", u"x", u"CsXSx", u"", u"runs the command it is given after each commit"},
     {u"git rebase", u"i", u"CsXSx", u"--interactive --edit-todo", u"runs the sequence editor"},
-    {u"git grep", u"O", u"ABCmefO", u"--open-files-in-pager", u"opens the files found in a program it names"},
+    {u"git grep", u"O", u"ABCmef", u"--open-files-in-pager", u"opens the files found in a program it names"},
     {u"git archive", u"", u"o", u"--remote", u"runs a program on another host"},
     {u"git clone", u"u", u"ocbu", u"--template", u"runs a program it names, or installs hooks from a template"},
     {u"git help", u"wim", u"", u"--web --info --man", u"opens a browser or a pager"},
     {u"make", u"E", u"fCEIjloW", u"--eval", u"runs make code it is given"},
-    {u"pytest", u"po", u"pcokmWr", u"--override-ini --pdbcls --pastebin", u"loads code or configuration it names"},
+    // Another makefile, folder or include path is other code than the one "make" means.
+    {u"make", u"fCI", u"fCEIjloW", u"--file --makefile --directory --include-dir",
+     u"runs another makefile than the project's own"},
+    {u"pytest", u"pco", u"pcokmWr", u"--override-ini --pdbcls --pastebin --rootdir --confcutdir --config-file",
+     u"loads code or configuration it names"},
     {u"docker", u"H", u"Hc", u"--host --context --config", u"talks to another container engine"},
     {u"podman", u"", u"", u"--url --connection --remote", u"talks to another container engine"},
 };
@@ -67,8 +71,11 @@ QString firstDangerous(const QList<Word> &args, const DangerousOptions &table)
         if (!text.startsWith(u'-') || text.startsWith(u"--"_s) || text.size() < 2)
             continue;
         for (qsizetype k = 1; k < text.size(); ++k) {
-            if (table.shortLetters.contains(text[k]))
-                return text;
+            if (table.shortLetters.contains(text[k])) {
+                // With its value in the next word, for a person to see what it names.
+                const bool valueNext = k + 1 == text.size() && table.shortValued.contains(text[k]) && i + 1 < args.size();
+                return valueNext ? QString(text + u' ' + args[i + 1].raw) : text;
+            }
             if (table.shortValued.contains(text[k])) {
                 if (k + 1 == text.size())
                     ++i; // the value is the next word
@@ -79,69 +86,10 @@ QString firstDangerous(const QList<Word> &args, const DangerousOptions &table)
     return {};
 }
 
-// pytest -p no:NAME only turns a plugin off.
-bool isHarmlessPytestOption(const QList<Word> &args, const QString &option)
+// pytest -p no:NAME only turns a plugin off (firstDangerous gives "-p VALUE" or "-pVALUE").
+bool isHarmlessPytestOption(const QString &option)
 {
-    if (option == u"-p"_s) {
-        const auto it = std::find_if(args.begin(), args.end(), [&option](const Word &w) { return w.text == option; });
-        return it != args.end() && it + 1 != args.end() && (it + 1)->text.startsWith(u"no:"_s);
-    }
-    return option.startsWith(u"-pno:"_s);
-}
-
-// Options whose value is a folder or file to read code or configuration from (make -f/-C/-I,
-// pytest -c/--rootdir/--confcutdir): a path in the project is the project's own code, like the
-// Makefile the rule already grants; a path that may lead elsewhere is not.
-struct PathOption
-{
-    QStringView program;
-    QStringView shortLetters; ///< take the path as their value
-    QStringView longOptions;
-};
-constexpr PathOption pathOptions[] = {
-    {u"make", u"fCI", u"--file --makefile --directory --include-dir"},
-    {u"pytest", u"c", u"--config-file --rootdir --confcutdir"},
-};
-
-bool mayLeadElsewhere(const Word &value)
-{
-    const QString &text = value.text;
-    return !value.isStatic() || text.isEmpty() || text.startsWith(u'/') || text.startsWith(u'~') || text == u"-"_s
-           || text == u".."_s || text.startsWith(u"../"_s) || text.contains(u"/../"_s) || text.endsWith(u"/.."_s);
-}
-
-// The first path option of @p table whose value may lead out of the project, as written.
-QString pathOptionProblem(const QList<Word> &args, const PathOption &table)
-{
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &text = args[i].text;
-        if (text == u"--"_s)
-            break;
-        Word value;
-        bool found = false;
-        if (text.startsWith(u"--"_s)) {
-            for (const QStringView option : table.longOptions.split(u' ')) {
-                if (text == option && i + 1 < args.size()) {
-                    value = args[i + 1];
-                    found = true;
-                } else if (text.startsWith(option.toString() + u'=')) {
-                    value = args[i];
-                    value.text = text.mid(option.size() + 1);
-                    found = true;
-                }
-            }
-        } else if (text.size() >= 2 && text.startsWith(u'-') && table.shortLetters.contains(text[1])) {
-            value = text.size() > 2 ? args[i] : (i + 1 < args.size() ? args[i + 1] : Word());
-            if (text.size() > 2)
-                value.text = text.mid(2);
-            found = true;
-        }
-        if (found && mayLeadElsewhere(value)) {
-            const bool glued = text.contains(u'=') || (!text.startsWith(u"--"_s) && text.size() > 2);
-            return glued ? text : QString(text + u' ' + value.text);
-        }
-    }
-    return {};
+    return option.startsWith(u"-p no:"_s) || option.startsWith(u"-pno:"_s);
 }
 
 // Make variables given on the command line that choose the shell or a program, or !=, which
@@ -304,13 +252,9 @@ QList<Risk> optionRisks(const NormalisedCommand &command)
         if (table.program != program)
             continue;
         const QString option = firstDangerous(args, table);
-        if (!option.isEmpty() && !(name == u"pytest"_s && isHarmlessPytestOption(args, option)))
+        if (!option.isEmpty() && !(name == u"pytest"_s && isHarmlessPytestOption(option)))
             risks << programRisk(u"%1 %2 %3"_s.arg(program, option, table.what.toString()));
     }
-    for (const PathOption &table : pathOptions)
-        if (table.program == program)
-            if (const QString problem = pathOptionProblem(args, table); !problem.isEmpty())
-                risks << programRisk(u"%1 %2 reads code or configuration from a path that may be outside the project"_s.arg(program, problem));
     if (name == u"make"_s)
         if (const QString problem = makeVariableProblem(args); !problem.isEmpty())
             risks << programRisk(u"make %1 sets a variable that chooses the shell or a program, or runs a command"_s.arg(problem));
