@@ -86,8 +86,10 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
 /// Risks of the command line as a whole (section 4, step 5): arithmetic that evaluates a value
 /// the line did not set to a number (an array subscript in such a value runs commands),
 /// ${x@P} and the other transformations that may run code, and variables that change what
-/// runs set by for, read, printf -v, mapfile, getopts, declare and friends, coproc, unset or
-/// ${NAME=value}. @p commands are the normalised parsed.commands, in the same order.
+/// runs set by for, read, printf -v, mapfile, getopts, wait -p, declare and friends, coproc,
+/// unset, ${NAME=value}, {NAME}> redirections, and by arithmetic anywhere in the line
+/// (((PATH=0)), $((IFS=1)), let, for ((...)), [[ -v a[X=1] ]], subscripts, and the values given
+/// to declare -i variables). @p commands are the normalised parsed.commands, in the same order.
 QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedCommand *const> commands);
 
 /// The paths @p command writes (or removes) through its arguments rather than a redirection:
@@ -113,7 +115,9 @@ QList<Risk> textRisks(const QString &text);
 
 /// Is @p name a program that removes files (rm, rmdir, unlink, shred)?
 bool isRemoval(const QString &name);
-/// Does the variable @p name change what programs run or how (LD_PRELOAD, PATH, GIT_SSH...)?
+/// Does the variable @p name change what programs run, what they read or where they write
+/// (LD_PRELOAD, PATH, HOME, GIT_*, npm_config_* in any case...)? A subscript is ignored:
+/// PATH[0]=x sets PATH. The families are in variables.cpp.
 bool isDangerousVariable(const QString &name);
 /// Network tools (curl, wget, ssh, nc, dig...).
 bool isNetworkTool(const QString &name);
