@@ -4,6 +4,7 @@
 #include "approval/bashrule.h"
 #include "policy/bashlines.h"
 #include "policy/engine.h"
+#include "policy/pathpattern.h"
 #include "policy/paths.h"
 
 #include <QFileInfo>
@@ -55,24 +56,10 @@ QString pathSpecifier(const QString &absolute, const policy::PolicyOptions &opti
 // The folder Glob or Grep searches, as the engine works it out.
 QString searchFolder(const policy::ToolCall &call, const QString &projectDir)
 {
-    QString target = call.input.value(u"path"_s).toString();
-    if (target.isEmpty())
-        target = projectDir;
-    if (call.tool == u"Glob"_s) {
-        const QString pattern = call.input.value(u"pattern"_s).toString();
-        QStringList fixed;
-        const QStringList parts = pattern.split(u'/');
-        for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
-            if (parts[i].contains(u'*') || parts[i].contains(u'?') || parts[i].contains(u'[') || parts[i].contains(u'{'))
-                break;
-            fixed << parts[i];
-        }
-        if (pattern.startsWith(u'/'))
-            target = u"/"_s + fixed.join(u'/');
-        else if (!fixed.isEmpty())
-            target = target + u'/' + fixed.join(u'/');
-    }
-    return target;
+    if (call.tool == u"Glob"_s)
+        return policy::globSearch(call.input.value(u"pattern"_s).toString(), call.input.value(u"path"_s).toString(), projectDir).root;
+    const QString target = call.input.value(u"path"_s).toString();
+    return target.isEmpty() ? projectDir : target;
 }
 
 Expected<QStringList> fileRules(const policy::ToolCall &call, const policy::Policy &policy, Layer target)

@@ -7,6 +7,7 @@
 //   bashfolders.cpp  where each command runs: cd, pushd, popd, loops and functions, git's start
 //   bashwrites.cpp   step 5 for writes: redirections and removals
 //   bashreads.cpp    step 6: allow rules, read-only built-ins and every file they read
+//   bashwords.cpp    words decided at run time where options are read
 // Not a public header.
 
 #include "policy/bashsupport_p.h"
@@ -15,8 +16,11 @@
 #include "shell/commands.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
+
+#include <utility>
 
 namespace gatehouse::policy {
 
@@ -52,6 +56,7 @@ private:
     // bashpolicy.cpp
     bool parseAndNormalise();
     const RuleEntry *denyRuleOf(const QList<QStringList> &lines) const;
+    std::pair<const CommandState *, const RuleEntry *> ruleOfUnknownWords() const;
     void checkSubstitutions();
     Decision verdict();
     Decision finishWith(Verdict verdict, Source source, const QString &reason, const RuleEntry *rule = nullptr);
@@ -67,6 +72,12 @@ private:
 
     // bashreads.cpp
     void checkAllowed(CommandState &state);
+
+    // bashwords.cpp
+    void findRunTimeVariables();
+    bool substitutionGivesOnlyText(const shell::Word &word) const;
+    const shell::Word *wordThatMayBeAnOption(const shell::NormalisedCommand &n, const WorkingFolders &folders,
+                                             bool forwarded) const;
     void checkFile(CommandState &state, const shell::ReadOnlyUse &use, const shell::Word &file, bool &builtinOk);
     bool checkGlob(CommandState &state, const shell::ReadOnlyUse &use, const shell::Word &file, bool &builtinOk);
     void checkOptionValue(CommandState &state, const shell::Word &value, bool &builtinOk);
@@ -88,6 +99,8 @@ private:
     QList<QStringList> m_allLines; ///< every command's deny lines and those hidden in sh -c strings
     const RuleEntry *m_readDeny = nullptr;
     QString m_readDenyPath;
+    QSet<QString> m_runTimeVariables; ///< variables the line fills with values decided at run time
+    bool m_globsAsUsual = true;       ///< no shopt or GLOBIGNORE changes what globs match
 };
 
 } // namespace detail

@@ -165,6 +165,9 @@ bool BashDecision::parseAndNormalise()
         m_allLines << state.denyLines;
         addInnerLines(state.normalised, 1, m_allLines);
     }
+    // shopt (dotglob, nocaseglob, extglob...) and GLOBIGNORE (which turns dotglob on) change what
+    // a glob matches, however they are reached (export, declare, eval...).
+    m_globsAsUsual = !m_text.contains(u"shopt"_s) && !m_text.contains(u"GLOBIGNORE"_s) && !m_text.contains(u"BASHOPTS"_s);
     return true;
 }
 
@@ -185,6 +188,7 @@ Decision BashDecision::decide()
         return finishWith(Verdict::Deny, Source::Default, u"denied by "_s + deny->rule.text, deny);
 
     followWorkingFolders();
+    findRunTimeVariables();
     for (CommandState &state : m_commands) {
         m_risks << shell::commandRisks(state.normalised, *state.source);
         if (state.builtin)
@@ -203,8 +207,35 @@ Decision BashDecision::decide()
     for (const QStringList &lines : std::as_const(m_allLines))
         if (const RuleEntry *ask = m_engine.matchCommandRule(Verdict::Ask, lines))
             return finishWith(Verdict::Ask, Source::Default, u"asks because of "_s + ask->rule.text, ask);
+    if (const auto [state, rule] = ruleOfUnknownWords(); rule) {
+        m_risks << Risk{u"run-time-words"_s, u"words decided at run time may make it what %1 names"_s.arg(rule->rule.text), false};
+        return finishWith(Verdict::Ask, Source::Risk,
+                          u"\"%1\" has words decided at run time, and they may make it what %2 %3"_s.arg(
+                              state->line, rule->rule.text, rule->verdict == Verdict::Deny ? u"denies"_s : u"asks about"_s));
+    }
     checkSubstitutions();
     return verdict();
+}
+
+// Step 4 for words decided at run time: "git $x", "git pu$(f)sh" and "git {push,}" may be
+// "git push", so a deny or ask rule that some value of them would match is asked about.
+std::pair<const CommandState *, const RuleEntry *> BashDecision::ruleOfUnknownWords() const
+{
+    for (const CommandState &state : m_commands) {
+        QStringList lines;
+        if (const QString line = unknownsLine(state.normalised.words); !line.isEmpty())
+            lines << line;
+        for (const QList<Word> &form : state.normalised.denyForms)
+            if (const QString line = unknownsLine(form); !line.isEmpty() && !lines.contains(line))
+                lines << line;
+        if (lines.isEmpty())
+            continue;
+        if (const RuleEntry *deny = m_engine.mayMatchCommandRule(Verdict::Deny, lines))
+            return {&state, deny};
+        if (const RuleEntry *ask = m_engine.mayMatchCommandRule(Verdict::Ask, lines))
+            return {&state, ask};
+    }
+    return {nullptr, nullptr};
 }
 
 // Step 5, substitutions: one whose inner command is not itself allowed is a risk.

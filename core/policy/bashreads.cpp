@@ -28,11 +28,23 @@ void BashDecision::checkAllowed(CommandState &state)
 {
     const shell::NormalisedCommand &n = state.normalised;
     if (const RuleEntry *allow = m_engine.matchCommandRule(Verdict::Allow, {state.line}); allow && !n.dynamicName) {
-        state.allowed = true;
-        state.allowRule = allow;
+        // A rule names what it allows; a word decided at run time may add options it does not name.
+        const bool coversAnything = allow->rule.kind == Rule::Kind::Tool || allow->rule.command.matchesEverything();
+        if (const Word *optionLike = coversAnything ? nullptr : wordThatMayBeAnOption(n, state.folders, true)) {
+            state.whyNotAllowed = u"%1 is decided at run time and may add options that %2 does not name"_s.arg(
+                optionLike->raw, allow->rule.text);
+        } else {
+            state.allowed = true;
+            state.allowRule = allow;
+        }
     }
     const shell::ReadOnlyUse use = shell::readOnlyUse(n);
     bool builtinOk = use.readOnly;
+    if (const Word *optionLike = builtinOk ? wordThatMayBeAnOption(n, state.folders, false) : nullptr) {
+        builtinOk = false;
+        if (state.whyNotAllowed.isEmpty())
+            state.whyNotAllowed = u"%1 is decided at run time and may be an option that is not read-only"_s.arg(optionLike->raw);
+    }
     if (!use.readOnly && state.whyNotAllowed.isEmpty())
         state.whyNotAllowed = use.whyNot;
     QList<Word> files = use.files;
@@ -71,6 +83,8 @@ void BashDecision::checkAllowed(CommandState &state)
 bool BashDecision::checkGlob(CommandState &state, const shell::ReadOnlyUse &use, const Word &file, bool &builtinOk)
 {
     if (file.features & ~(static_cast<std::uint32_t>(WordFeature::Glob) | static_cast<std::uint32_t>(WordFeature::Quoted)))
+        return false;
+    if (!m_globsAsUsual)
         return false;
     const qsizetype slash = file.text.lastIndexOf(u'/');
     const QString last = file.text.mid(slash + 1);

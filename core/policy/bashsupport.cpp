@@ -7,7 +7,10 @@
 #include "shell/syntax.h"
 
 #include <QDir>
+
 #include <QFileInfo>
+
+#include <algorithm>
 
 namespace gatehouse::policy::detail {
 
@@ -38,6 +41,35 @@ QString canonicalLine(const QList<Word> &words)
         line += (word.isStatic() && !word.has(WordFeature::Glob)) ? quoteWord(word.text) : word.raw;
     }
     return line;
+}
+
+QString unknownsLine(const QList<Word> &words)
+{
+    bool unknown = false;
+    QString line;
+    for (const Word &word : words) {
+        if (word.isStatic() && !word.has(WordFeature::Glob)) {
+            if (!line.isEmpty())
+                line += u' ';
+            line += quoteWord(word.text);
+            continue;
+        }
+        // What comes before the first expansion is known ("build/" of "build/*.o"); the rest,
+        // and any number of words it may split into, is not.
+        const qsizetype special = std::find_if(word.text.cbegin(), word.text.cend(), [](QChar c) {
+                                      return QStringView(u"$`{*?[~\\").contains(c);
+                                  }) - word.text.cbegin();
+        // A word that is all unknown may also vanish ("$empty"): the marker takes its space too.
+        const QString known = word.text.left(special);
+        if (!known.isEmpty()) {
+            if (!line.isEmpty())
+                line += u' ';
+            line += quoteWord(known);
+        }
+        line += CommandPattern::unknownMarker();
+        unknown = true;
+    }
+    return unknown ? line : QString();
 }
 
 // The command lines hidden in strings that a shell or eval will run ("sh -c 'rm -rf x'"), so
@@ -186,6 +218,11 @@ QString globFolder(const Word &word)
 std::optional<QStringList> expandLastComponent(const QString &folder, const QString &pattern)
 {
     if (pattern.contains(u'/'))
+        return std::nullopt;
+    // Equivalence classes, collating symbols and characters beyond ASCII depend on the locale
+    // bash runs in: such a glob is not expanded here (the caller then assumes the worst).
+    if (pattern.contains(u"[="_s) || pattern.contains(u"[."_s)
+        || std::any_of(pattern.cbegin(), pattern.cend(), [](QChar c) { return c.unicode() >= 0x80; }))
         return std::nullopt;
     QStringList matches;
     const QDir dir(folder);

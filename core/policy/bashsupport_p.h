@@ -20,6 +20,11 @@ namespace gatehouse::policy::detail {
 /// The canonical line of @p words, as allow, ask and deny rules are matched against.
 QString canonicalLine(const QList<shell::Word> &words);
 
+/// The line of @p words with every word decided at run time or expanded by bash (parameters,
+/// substitutions, braces, globs) written as CommandPattern::unknownMarker(), for
+/// CommandPattern::mayMatch; an empty string when every word is static.
+QString unknownsLine(const QList<shell::Word> &words);
+
 /// Adds the command lines hidden in strings that a shell, eval or env -S will run
 /// ("sh -c 'rm -rf x'") to @p out, one list of forms per inner command, down to a few levels.
 void addInnerLines(const shell::NormalisedCommand &n, int depth, QList<QStringList> &out);

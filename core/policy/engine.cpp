@@ -140,6 +140,28 @@ const RuleEntry *Engine::matchCommandRule(Verdict verdict, const QStringList &li
     return best;
 }
 
+const RuleEntry *Engine::mayMatchCommandRule(Verdict verdict, const QStringList &lines) const
+{
+    const CommandIndex &index = verdict == Verdict::Deny ? m_denyCommands : verdict == Verdict::Ask ? m_askCommands : m_allowCommands;
+    const RuleEntry *best = nullptr; // the earliest, as in matchCommandRule
+    const auto consider = [&best, &lines](const RuleEntry *entry) {
+        if (best && best < entry)
+            return;
+        for (const QString &line : lines)
+            if (entry->rule.kind == Rule::Kind::Tool || entry->rule.command.mayMatch(line)) {
+                best = entry;
+                return;
+            }
+    };
+    // The first word may be the unknown one: every rule is a candidate.
+    for (const RuleEntry *entry : index.anyFirstWord)
+        consider(entry);
+    for (const QList<const RuleEntry *> &entries : index.byFirstWord)
+        for (const RuleEntry *entry : entries)
+            consider(entry);
+    return best;
+}
+
 bool Engine::inWorkspace(const QString &lexical, const QString &canonical) const
 {
     const auto inside = [this](const QString &path) {
@@ -295,6 +317,40 @@ bool Engine::readDenyCoversFileBelow(const QString &lexicalFolder, const QString
     return false;
 }
 
+QString Engine::linkBelowLeadsAway(const QString &canonicalFolder) const
+{
+    constexpr int maxEntries = 20000; // as in readDenyCoversFileBelow
+    int seen = 0;
+    QStringList pending{canonicalFolder};
+    QSet<QString> walked;
+    while (!pending.isEmpty()) {
+        const QString folder = pending.takeFirst();
+        if (walked.contains(folder))
+            continue; // a loop of links: the command stops there too
+        walked.insert(folder);
+        QDirIterator it(folder, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            if (++seen > maxEntries)
+                return folder;
+            const QFileInfo info = it.nextFileInfo();
+            if (!info.isSymLink())
+                continue;
+            // QDirIterator does not descend through links, so every link is met here; where it
+            // leads must stay in the workspace and off what a Read deny covers, and a folder it
+            // leads to is walked in turn, as the command would.
+            const QString target = canonicalPath(info.filePath());
+            if (!inWorkspace(target, target) || matchPathRule(Verdict::Deny, QStringLiteral("Read"), target, target, false))
+                return info.filePath();
+            if (QFileInfo(target).isDir()) {
+                if (readDenyMayCoverBelow(target) && readDenyCoversFileBelow(target, target))
+                    return info.filePath();
+                pending << target;
+            }
+        }
+    }
+    return {};
+}
+
 Decision Engine::decide(const ToolCall &call) const
 {
     if (readTools().contains(call.tool) || editTools().contains(call.tool))
@@ -336,26 +392,16 @@ Decision Engine::decideFile(const ToolCall &call) const
 {
     const bool write = editTools().contains(call.tool);
     QString target;
-    if (call.tool == QStringLiteral("Glob") || call.tool == QStringLiteral("Grep")) {
+    if (call.tool == QStringLiteral("Glob")) {
+        // A pattern can climb out of its folder ("../../x/*" or "/etc/*"): the search starts
+        // at the pattern's fixed folders.
+        target = globSearch(call.input.value(QStringLiteral("pattern")).toString(), call.input.value(QStringLiteral("path")).toString(),
+                            m_policy.projectDir())
+                     .root;
+    } else if (call.tool == QStringLiteral("Grep")) {
         target = call.input.value(QStringLiteral("path")).toString();
         if (target.isEmpty())
             target = m_policy.projectDir();
-        if (call.tool == QStringLiteral("Glob")) {
-            // A pattern can climb out of its folder ("../../x/*" or "/etc/*"): the search starts
-            // at the pattern's fixed folders.
-            const QString pattern = call.input.value(QStringLiteral("pattern")).toString();
-            QStringList fixed;
-            const QStringList parts = pattern.split(u'/');
-            for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
-                if (parts[i].contains(u'*') || parts[i].contains(u'?') || parts[i].contains(u'[') || parts[i].contains(u'{'))
-                    break;
-                fixed << parts[i];
-            }
-            if (pattern.startsWith(u'/'))
-                target = QStringLiteral("/") + fixed.join(u'/');
-            else if (!fixed.isEmpty())
-                target = target + u'/' + fixed.join(u'/');
-        }
     } else {
         const QString key = call.tool == QStringLiteral("NotebookEdit") ? QStringLiteral("notebook_path")
                                                                          : QStringLiteral("file_path");

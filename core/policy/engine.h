@@ -49,6 +49,11 @@ public:
     /// is too large to look through, or holds a link to a folder (it may lead anywhere).
     /// @p lexical is the folder as written (resolved), @p canonical the folder it really is.
     bool readDenyCoversFileBelow(const QString &lexical, const QString &canonical) const;
+    /// For a command that follows symbolic links below the folders it reads (grep -R, rg -L,
+    /// find -L...): the first link below @p canonicalFolder that leads out of the workspace, to a
+    /// path a Read deny covers, or nowhere known (a loop); empty when there is none. A folder
+    /// too large to look through answers itself.
+    QString linkBelowLeadsAway(const QString &canonicalFolder) const;
     /// Whether the index or HEAD's tree of the repository holding @p folder has a path that a
     /// Read deny covers (or a submodule, whose diff shows its history): what `git diff` and
     /// `git diff --cached` without revisions could print. True when it cannot be known (no
@@ -62,6 +67,10 @@ public:
     /// The first Bash rule of @p verdict (in settings order) that matches any of @p lines
     /// (canonical command lines); a whole-tool "Bash" rule matches every line.
     const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;
+
+    /// The first Bash rule of @p verdict that some values of the unknown parts of any of @p lines
+    /// would match (CommandPattern::mayMatch): lines of commands with words decided at run time.
+    const RuleEntry *mayMatchCommandRule(Verdict verdict, const QStringList &lines) const;
 
     /// Whether a Read deny rule could cover a file inside the project or an additional folder.
     bool readDenyCoversWorkspace() const { return m_readDenyCoversWorkspace; }

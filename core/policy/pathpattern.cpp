@@ -5,11 +5,42 @@
 
 #include <QFileInfo>
 
+#include <optional>
+
 namespace gatehouse::policy {
 namespace {
 
+// Whether @p c belongs to the POSIX character class @p name ("alpha" of "[:alpha:]"), as in
+// the C locale; std::nullopt for a name that is not a class.
+std::optional<bool> inNamedClass(QStringView name, QChar c)
+{
+    const char16_t u = c.unicode();
+    const bool ascii = u < 0x80;
+    const bool upper = u >= u'A' && u <= u'Z';
+    const bool lower = u >= u'a' && u <= u'z';
+    const bool digit = u >= u'0' && u <= u'9';
+    const bool space = u == u' ' || (u >= u'\t' && u <= u'\r');
+    const bool print = u >= 0x20 && u < 0x7f;
+    if (name == u"alpha") return upper || lower || (!ascii && c.isLetter());
+    if (name == u"upper") return upper || (!ascii && c.isUpper());
+    if (name == u"lower") return lower || (!ascii && c.isLower());
+    if (name == u"digit") return digit;
+    if (name == u"xdigit") return digit || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F');
+    if (name == u"alnum") return upper || lower || digit || (!ascii && c.isLetterOrNumber());
+    if (name == u"space") return space || (!ascii && c.isSpace());
+    if (name == u"blank") return u == u' ' || u == u'\t';
+    if (name == u"punct") return print && !upper && !lower && !digit && u != u' ';
+    if (name == u"print") return print || (!ascii && c.isPrint());
+    if (name == u"graph") return (print && u != u' ') || (!ascii && c.isPrint() && !c.isSpace());
+    if (name == u"cntrl") return u < 0x20 || u == 0x7f;
+    if (name == u"word") return upper || lower || digit || u == u'_';
+    return std::nullopt;
+}
+
 // Matches a bracket expression starting at pattern[p] == '['; on success returns the index
-// after ']' and sets matched. Returns -1 for a malformed class (then '[' is literal).
+// after ']' and sets matched. Returns -1 for a malformed class (then '[' is literal). Knows
+// ranges, negation, POSIX classes ([:alpha:]), equivalence classes ([=e=]) and collating
+// symbols ([.a.]) of one character, as bash does in the C locale.
 qsizetype matchClass(QStringView pattern, qsizetype p, QChar c, bool &matched)
 {
     qsizetype i = p + 1;
@@ -22,6 +53,28 @@ qsizetype matchClass(QStringView pattern, qsizetype p, QChar c, bool &matched)
     bool first = true;
     while (i < pattern.size() && (first || pattern[i] != u']')) {
         first = false;
+        // [:name:], [=c=], [.c.]
+        if (pattern[i] == u'[' && i + 1 < pattern.size()
+            && (pattern[i + 1] == u':' || pattern[i + 1] == u'=' || pattern[i + 1] == u'.')) {
+            const QChar kind = pattern[i + 1];
+            const QString closing = QString(kind) + u']';
+            const qsizetype close = pattern.indexOf(closing, i + 2);
+            if (close < 0)
+                return -1;
+            const QStringView inside = pattern.mid(i + 2, close - i - 2);
+            if (kind == u':') {
+                const std::optional<bool> member = inNamedClass(inside, c);
+                if (!member)
+                    return -1; // bash: an unknown class makes the bracket match nothing it can name
+                found |= *member;
+            } else if (inside.size() == 1) {
+                found |= inside.front() == c;
+            } else {
+                return -1;
+            }
+            i = close + 2;
+            continue;
+        }
         QChar low = pattern[i];
         if (low == u'\\' && i + 1 < pattern.size())
             low = pattern[++i];
@@ -101,6 +154,25 @@ bool globMatchSegment(QStringView pattern, QStringView text)
     while (p < pattern.size() && pattern[p] == u'*')
         ++p;
     return p == pattern.size();
+}
+
+GlobSearch globSearch(const QString &pattern, const QString &path, const QString &projectDir)
+{
+    const auto hasWildcard = [](const QString &component) {
+        return component.contains(u'*') || component.contains(u'?') || component.contains(u'[') || component.contains(u'{');
+    };
+    GlobSearch search;
+    search.root = path.isEmpty() ? projectDir : path;
+    QStringList parts = pattern.split(u'/');
+    QStringList fixed;
+    while (parts.size() > 1 && !hasWildcard(parts.first()))
+        fixed << parts.takeFirst();
+    if (pattern.startsWith(u'/'))
+        search.root = QStringLiteral("/") + fixed.join(u'/');
+    else if (!fixed.isEmpty())
+        search.root += u'/' + fixed.join(u'/');
+    search.rest = parts.join(u'/');
+    return search;
 }
 
 PathPattern PathPattern::compile(const QString &specifier, const AnchorFolders &anchors)

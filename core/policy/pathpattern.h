@@ -52,7 +52,17 @@ private:
     bool m_directoryOnly = false;
 };
 
-/// fnmatch-style match of one path component: `*`, `?`, `[abc]`, `[!a-z]`, `\x`.
+/// fnmatch-style match of one path component: `*`, `?`, `[abc]`, `[!a-z]`, `[[:alpha:]]`, `\x`.
 bool globMatchSegment(QStringView pattern, QStringView text);
+
+/// Where a Glob tool call searches, as the engine, the Glob tool and rule proposals all see it:
+/// @p path (the project when empty) moved by the pattern's leading folders without wildcards
+/// ("src/**/*.h" searches src; "../x/*" and "/etc/*" leave it), and the rest of the pattern.
+struct GlobSearch
+{
+    QString root; ///< absolute or relative to the project, not yet resolved
+    QString rest; ///< the pattern below root
+};
+GlobSearch globSearch(const QString &pattern, const QString &path, const QString &projectDir);
 
 } // namespace gatehouse::policy

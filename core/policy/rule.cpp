@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QUrl>
+#include <QVarLengthArray>
 
 namespace gatehouse::policy {
 namespace {
@@ -241,6 +242,50 @@ bool CommandPattern::matches(const QString &canonicalCommand) const
     // "prefix *" also matches the prefix alone.
     if (m_pattern.size() >= 2 && m_pattern.endsWith(wildcardMarker) && m_pattern.at(m_pattern.size() - 2) == u' ')
         return wildcardMatch(QStringView(m_pattern).left(m_pattern.size() - 2), canonicalCommand);
+    return false;
+}
+
+namespace {
+
+// Whether two patterns, in which wildcardMarker stands for any run of characters, have a line
+// in common. Either side's wildcard may take the other's characters (or wildcards) one by one.
+bool patternsMeet(QStringView a, QStringView b)
+{
+    const qsizetype width = b.size() + 1;
+    // reachable[i * width + j]: a[i..] and b[j..] may still meet; filled from the ends backwards.
+    QVarLengthArray<bool, 1024> meet((a.size() + 1) * width);
+    for (qsizetype i = a.size(); i >= 0; --i) {
+        for (qsizetype j = b.size(); j >= 0; --j) {
+            bool result;
+            const bool aEnd = i == a.size();
+            const bool bEnd = j == b.size();
+            if (aEnd && bEnd)
+                result = true;
+            else if (!aEnd && a[i] == wildcardMarker)
+                result = meet[(i + 1) * width + j] || (!bEnd && meet[i * width + j + 1]);
+            else if (!bEnd && b[j] == wildcardMarker)
+                result = meet[i * width + j + 1] || (!aEnd && meet[(i + 1) * width + j]);
+            else
+                result = !aEnd && !bEnd && a[i] == b[j] && meet[(i + 1) * width + j + 1];
+            meet[i * width + j] = result;
+        }
+    }
+    return meet[0];
+}
+
+} // namespace
+
+QChar CommandPattern::unknownMarker() { return wildcardMarker; }
+
+bool CommandPattern::mayMatch(const QString &line) const
+{
+    if (m_everything)
+        return true;
+    if (patternsMeet(m_pattern, line))
+        return true;
+    // "prefix *" also matches the prefix alone.
+    if (m_pattern.size() >= 2 && m_pattern.endsWith(wildcardMarker) && m_pattern.at(m_pattern.size() - 2) == u' ')
+        return patternsMeet(QStringView(m_pattern).left(m_pattern.size() - 2), line);
     return false;
 }
 

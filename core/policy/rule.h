@@ -30,6 +30,12 @@ public:
     /// Fails for a specifier that is not a command (unbalanced quotes).
     static Expected<CommandPattern> compile(const QString &specifier);
     bool matches(const QString &canonicalCommand) const;
+    /// Whether some values of the unknown parts of @p line (each written as unknownMarker(),
+    /// which stands for any run of characters, spaces included) make it match: a word decided
+    /// at run time ("git $x", "git pu$(f)sh", "git {push,}") may be what a rule names.
+    bool mayMatch(const QString &line) const;
+    /// The character that stands for an unknown run of characters in mayMatch()'s line.
+    static QChar unknownMarker();
     bool matchesEverything() const { return m_everything; }
     /// The literal words before the first wildcard, canonical ("npm run test").
     QString literalPrefix() const { return m_literalPrefix; }

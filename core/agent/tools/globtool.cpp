@@ -4,20 +4,13 @@
 #include "agent/tools/walk_p.h"
 
 #include "policy/engine.h"
+#include "policy/pathpattern.h"
 
 #include <QFileInfo>
 
 #include <algorithm>
 
 namespace gatehouse::agent {
-namespace {
-
-bool hasWildcard(const QString &component)
-{
-    return component.contains(u'*') || component.contains(u'?') || component.contains(u'[') || component.contains(u'{');
-}
-
-} // namespace
 
 ToolResult globFiles(const ToolContext &ctx, const QJsonObject &input)
 {
@@ -26,21 +19,11 @@ ToolResult globFiles(const ToolContext &ctx, const QJsonObject &input)
         return ToolResult{QStringLiteral("Glob: no pattern was given"), true, {}};
     if (!ctx.engine)
         return ToolResult{QStringLiteral("Glob: no policy engine is available to check the call"), true, {}};
-    QString base = input.value(QStringLiteral("path")).toString();
-    if (base.isEmpty())
-        base = ctx.projectDir;
-
     // The pattern's leading literal folders narrow the walk ("src/**/*.h" walks src), and may
     // leave the folder ("../x/*", "/etc/*"), exactly as the engine saw it when deciding.
-    QStringList parts = pattern.split(u'/');
-    QStringList fixed;
-    while (parts.size() > 1 && !hasWildcard(parts.first()))
-        fixed << parts.takeFirst();
-    if (pattern.startsWith(u'/'))
-        base = QStringLiteral("/") + fixed.join(u'/');
-    else if (!fixed.isEmpty())
-        base += u'/' + fixed.join(u'/');
-    const QString rest = parts.join(u'/');
+    const policy::GlobSearch search = policy::globSearch(pattern, input.value(QStringLiteral("path")).toString(), ctx.projectDir);
+    const QString &base = search.root;
+    const QString &rest = search.rest;
 
     const auto root = detail::resolveInput(ctx, base);
     if (!root)

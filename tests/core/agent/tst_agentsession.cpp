@@ -511,8 +511,7 @@ private Q_SLOTS:
         Session s(R"({"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"head -c 3000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2"}}]}
 {"content":[{"type":"text","text":"ok"}]}
 )");
-        s.session->prompt(QStringLiteral("Print."));
-        QVERIFY(s.answerNext(answer(Kind::AllowOnce)));
+        s.session->prompt(QStringLiteral("Print.")); // read-only commands: nothing to answer
         QVERIFY(s.waitFinished());
         const QList<agent::ContentBlock> results = s.results();
         QCOMPARE(results.size(), 1);

@@ -78,6 +78,33 @@ private Q_SLOTS:
         QCOMPARE(PathPattern::compile(pattern, anchors).matches(path), expected);
     }
 
+    // One component as bash's globs match it in the C locale.
+    void segments_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("posix class") << ".[[:alpha:]]nv" << ".env" << true;
+        QTest::newRow("posix class, no") << ".[[:digit:]]nv" << ".env" << false;
+        QTest::newRow("two classes") << "[[:upper:][:digit:]]x" << "7x" << true;
+        QTest::newRow("class and range") << "[[:digit:]a-c]" << "b" << true;
+        QTest::newRow("negated class") << "[![:alpha:]]" << "e" << false;
+        QTest::newRow("equivalence class") << ".[[=e=]]nv" << ".env" << true;
+        QTest::newRow("collating symbol") << ".[[.e.]]nv" << ".env" << true;
+        QTest::newRow("punct") << "a[[:punct:]]b" << "a-b" << true;
+        QTest::newRow("space") << "a[[:space:]]b" << "a b" << true;
+        QTest::newRow("unknown class is literal") << "[[:nope:]]" << "n" << false;
+        QTest::newRow("xdigit") << "[[:xdigit:]]" << "F" << true;
+    }
+
+    void segments()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(QString, name);
+        QFETCH(bool, expected);
+        QCOMPARE(globMatchSegment(pattern, name), expected);
+    }
+
     void mayMatchBelow_data()
     {
         QTest::addColumn<QString>("pattern");

@@ -166,6 +166,36 @@ private Q_SLOTS:
         QCOMPARE(compiled->matches(line), expected);
     }
 
+    // A line with unknown parts (U) may match when some value of them makes it match. A word
+    // that is all unknown is written without its space, as it may also vanish.
+    void commandPatternsMayMatch_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("may");
+        QTest::newRow("unknown subcommand") << "git push:*" << "gitU" << true;
+        QTest::newRow("unknown inside a word") << "git push:*" << "git puU" << true;
+        QTest::newRow("known prefix differs") << "git push:*" << "git pullU" << false;
+        QTest::newRow("unknown program") << "git push:*" << "U push" << true;
+        QTest::newRow("unknown may be several words") << "rm -rf:*" << "rmU" << true;
+        QTest::newRow("a glob's folder is known") << "rm -rf:*" << "rm build/U" << false;
+        QTest::newRow("wildcards on both sides") << "git * --force" << "git pushU" << true;
+        QTest::newRow("exact rule, longer known line") << "git status" << "git statusU" << true;
+        QTest::newRow("exact rule, other known word") << "git status" << "git logU" << false;
+        QTest::newRow("literal after the unknown") << "npm publish" << "U publish" << true;
+        QTest::newRow("literal that cannot follow") << "npm publish --tag x" << "npm publishU --dry-run" << false;
+    }
+
+    void commandPatternsMayMatch()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(QString, line);
+        QFETCH(bool, may);
+        const auto compiled = CommandPattern::compile(pattern);
+        QVERIFY(compiled);
+        QCOMPARE(compiled->mayMatch(QString(line).replace(u'U', CommandPattern::unknownMarker())), may);
+    }
+
     void canonicalLines()
     {
         QCOMPARE(canonicalCommandLine({QStringLiteral("git"), QStringLiteral("status")}), QStringLiteral("git status"));
