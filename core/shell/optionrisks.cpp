@@ -32,7 +32,8 @@ constexpr DangerousOptions dangerousOptions[] = {
     {u"git rebase", u"i", u"CsXSx", u"--interactive --edit-todo", u"runs the sequence editor"},
     {u"git grep", u"O", u"ABCmef", u"--open-files-in-pager", u"opens the files found in a program it names"},
     {u"git archive", u"", u"o", u"--remote", u"runs a program on another host"},
-    {u"git clone", u"u", u"ocbu", u"--template", u"runs a program it names, or installs hooks from a template"},
+    {u"git clone", u"uc", u"ocbu", u"--template --config",
+     u"runs a program it names, or sets configuration or hooks for the new repository"},
     {u"git help", u"wim", u"", u"--web --info --man", u"opens a browser or a pager"},
     {u"make", u"E", u"fCEIjloW", u"--eval", u"runs make code it is given"},
     // Another makefile, folder or include path is other code than the one "make" means.
