@@ -118,9 +118,28 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
 /// Risks of the command line as a whole (section 4, step 5): arithmetic that evaluates a value
 /// the line did not set to a number (an array subscript in such a value runs commands),
 /// ${x@P} and the other transformations that may run code, and variables that change what
-/// runs set by for, read, printf -v, mapfile, getopts, declare and friends, coproc, unset or
-/// ${NAME=value}. @p commands are the normalised parsed.commands, in the same order.
+/// runs set by for, read, printf -v, mapfile, getopts, wait -p, declare and friends, coproc,
+/// unset, ${NAME=value}, {NAME}> redirections, and by arithmetic anywhere in the line
+/// (((PATH=0)), $((IFS=1)), let, for ((...)), [[ -v a[X=1] ]], subscripts, and the values given
+/// to declare -i variables). @p commands are the normalised parsed.commands, in the same order.
 QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedCommand *const> commands);
+
+/// The paths @p command writes (or removes) through its arguments rather than a redirection:
+/// sed -i's files, tee's files, the target of cp/mv/ln/install (with -t DIR; mv's sources too,
+/// which it takes away), rsync's destination, dd of=, find -fprint/-fprint0/-fprintf/-fls,
+/// sort -o, uniq's OUT, split's prefix, patch -o, tar -f when it creates (and -C), curl -o and
+/// its other output files, wget -O/-o/-P, git diff/log/show --output and format-patch -o,
+/// pytest --basetemp (which it empties)/--junitxml/--cov-report=KIND:PATH, touch, mkdir,
+/// truncate, chmod, rm/rmdir/unlink/shred operands, compilers' -o and -MF, GNU time -o (from
+/// @p source, whose wrappers normalise() took away). Words may be dynamic or globs, like a
+/// redirection's target. Not listed: files a command writes under names it reads from
+/// elsewhere (tar -x, unzip, patch without -o, git apply/checkout).
+///
+/// The policy checks each like the target of an output redirection, whatever allow rule matched
+/// the command: onto a protected path it asks, not contained (a risk like "redirect-protected",
+/// contained = false); outside the writable folders it is a contained risk (like
+/// "redirect-outside"); a path decided at run time is a contained risk.
+QList<Word> argumentWrites(const NormalisedCommand &command, const SimpleCommand &source);
 
 /// Characters that hide what runs: NUL and control characters, bidirectional overrides,
 /// zero-width characters, and $IFS tricks.
@@ -128,7 +147,9 @@ QList<Risk> textRisks(const QString &text);
 
 /// Is @p name a program that removes files (rm, rmdir, unlink, shred)?
 bool isRemoval(const QString &name);
-/// Does the variable @p name change what programs run or how (LD_PRELOAD, PATH, GIT_SSH...)?
+/// Does the variable @p name change what programs run, what they read or where they write
+/// (LD_PRELOAD, PATH, HOME, GIT_*, npm_config_* in any case...)? A subscript is ignored:
+/// PATH[0]=x sets PATH. The families are in variables.cpp.
 bool isDangerousVariable(const QString &name);
 /// Network tools (curl, wget, ssh, nc, dig...).
 bool isNetworkTool(const QString &name);

@@ -194,6 +194,60 @@ QString arithmeticProblem(QStringView text, int offset, const Knowledge &knowled
     return {};
 }
 
+// The variables an arithmetic text writes, wherever they are in it (conditional or not, in a
+// subscript or not): NAME = v, NAME op= v, ++NAME, NAME--, each with or without a subscript.
+// ((PATH=0)), $((IFS=1)), let HOME=3, [[ -v 'a[BASH_ENV=1]' ]] and a declare -i variable given
+// "PATH=5" all set the variable in bash 5.2.
+QStringList arithmeticWrites(QStringView text)
+{
+    QStringList names;
+    const qsizetype n = text.size();
+    const auto skipBlanks = [&text, n](qsizetype i, int step) {
+        while (i >= 0 && i < n && (text[i] == u' ' || text[i] == u'\t' || text[i] == u'\n'))
+            i += step;
+        return i;
+    };
+    const auto isIncrement = [&text, n](qsizetype i) {
+        return i >= 0 && i + 1 < n && (text[i] == u'+' || text[i] == u'-') && text[i + 1] == text[i];
+    };
+    qsizetype i = 0;
+    while (i < n) {
+        const QChar c = text[i];
+        if (c.isDigit()) { // 42, 0x2a, 64#_@: letters after a digit belong to the number
+            while (i < n && (isNameChar(text[i]) || text[i] == u'#' || text[i] == u'@'))
+                ++i;
+            continue;
+        }
+        if (!isNameStart(c) || (i > 0 && text[i - 1] == u'$')) {
+            ++i;
+            continue;
+        }
+        qsizetype end = i;
+        while (end < n && isNameChar(text[end]))
+            ++end;
+        qsizetype k = skipBlanks(end, 1);
+        if (k < n && text[k] == u'[') { // skip the subscript (scanned on its own as the loop goes on)
+            for (int depth = 0; k < n; ++k) {
+                if (text[k] == u'[')
+                    ++depth;
+                else if (text[k] == u']' && --depth == 0)
+                    break;
+            }
+            k = skipBlanks(k + 1, 1);
+        }
+        static constexpr QStringView compound[] = {u"<<=", u">>=", u"+=", u"-=", u"*=", u"/=", u"%=", u"&=", u"^=", u"|="};
+        const QStringView rest = text.mid(std::min(k, n));
+        const bool assigns = (rest.startsWith(u'=') && !rest.startsWith(u"=="))
+                             || std::any_of(std::begin(compound), std::end(compound),
+                                            [&rest](QStringView op) { return rest.startsWith(op); });
+        const qsizetype before = skipBlanks(i - 1, -1);
+        if (assigns || isIncrement(k) || isIncrement(before - 1))
+            names << text.mid(i, end - i).toString();
+        i = end;
+    }
+    return names;
+}
+
 QString shortened(const QString &text)
 {
     const QString simplified = text.simplified();
@@ -225,7 +279,7 @@ QList<Target> targetsOf(const NormalisedCommand &command, QList<Risk> &risks)
         return targets;
     // Most commands are none of these: compared without hashing or copying anything.
     static constexpr QStringView writers[] = {u"read", u"mapfile", u"readarray", u"printf", u"getopts", u"declare",
-                                              u"typeset", u"local", u"export", u"readonly", u"unset"};
+                                              u"typeset", u"local", u"export", u"readonly", u"unset", u"wait"};
     const QString &first = command.words.first().text;
     if (std::none_of(std::begin(writers), std::end(writers), [&first](QStringView writer) { return first == writer; }))
         return targets;
@@ -277,6 +331,8 @@ QList<Target> targetsOf(const NormalisedCommand &command, QList<Risk> &risks)
                 value = args[1];
             targets << Target{value, u"printf -v"_s};
         }
+    } else if (name == u"wait"_s) {
+        scan(u"p", u"p", operands); // wait -n -p NAME: the id of the job that ended
     } else if (name == u"getopts"_s) {
         if (args.size() >= 2)
             targets << Target{args[1], name};
@@ -315,6 +371,51 @@ QList<Target> targetsOf(const NormalisedCommand &command, QList<Risk> &risks)
     return targets;
 }
 
+bool isDeclaration(const QString &name)
+{
+    return name == u"declare"_s || name == u"typeset"_s || name == u"local"_s || name == u"export"_s
+           || name == u"readonly"_s;
+}
+
+// The variables the line gives the integer attribute (declare -i x, local -ai y...): bash
+// evaluates what is assigned to them as arithmetic, wherever the assignment is in the line.
+QStringList integerVariables(std::span<const NormalisedCommand *const> commands)
+{
+    QStringList names;
+    for (const NormalisedCommand *command : commands) {
+        if (command->words.size() < 2 || !isDeclaration(command->name()))
+            continue;
+        const QList<Word> args = command->words.mid(1);
+        const bool integer = std::any_of(args.begin(), args.end(), [](const Word &word) {
+            return word.text.startsWith(u'-') && !word.text.startsWith(u"--"_s) && word.text.contains(u'i');
+        });
+        if (!integer)
+            continue;
+        for (const Word &word : args)
+            if (!word.text.startsWith(u'-') && !word.text.startsWith(u'+'))
+                names << word.text.section(u'=', 0, 0).section(u'[', 0, 0);
+    }
+    return names;
+}
+
+// The NAME=value operands of a declaration, as (name, value) pairs.
+QList<std::pair<QString, Word>> declaredValues(const NormalisedCommand &command)
+{
+    QList<std::pair<QString, Word>> values;
+    if (command.words.size() < 2 || !isDeclaration(command.name()))
+        return values;
+    for (const Word &word : command.words.mid(1)) {
+        const qsizetype equals = word.text.indexOf(u'=');
+        if (equals <= 0 || word.text.startsWith(u'-'))
+            continue;
+        Word value = word;
+        value.text = word.text.mid(equals + 1);
+        value.raw = word.raw.mid(word.raw.indexOf(u'=') + 1);
+        values << std::pair{word.text.left(equals).section(u'[', 0, 0).remove(u'+'), value};
+    }
+    return values;
+}
+
 } // namespace
 
 QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedCommand *const> commands)
@@ -327,13 +428,33 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
         if (isDangerousVariable(name))
             risks << risk(u"dangerous-variable"_s, u"%1 sets %2, which changes what programs run or how"_s.arg(how, name));
     };
+    const auto dangerousWrites = [&dangerous](QStringView text, const QString &where) {
+        for (const QString &name : arithmeticWrites(text))
+            dangerous(name, where);
+    };
     const qsizetype count = std::min(parsed.commands.size(), qsizetype(commands.size()));
+    const QStringList integers = integerVariables(commands);
+    // What is assigned to an integer variable is evaluated as arithmetic.
+    const auto integerRisks = [&](const QString &name, const Word &value, int offset) {
+        const QString text = value.isStatic() ? value.text : value.raw;
+        const QString where = u"the integer variable %1, given \"%2\","_s.arg(name, shortened(text));
+        dangerousWrites(text, where);
+        if (const QString problem = arithmeticProblem(text, offset, knowledge); !problem.isEmpty())
+            risks << risk(u"arithmetic-evaluation"_s,
+                          u"%1 evaluates %2 as arithmetic, and its value is not known here; a value like a[$(cmd)] "
+                          u"would run cmd"_s.arg(where, problem));
+    };
     for (qsizetype c = 0; c < count; ++c) {
         const SimpleCommand &source = parsed.commands[c];
         const NormalisedCommand &command = *commands[c];
         const bool establishes = command.words.isEmpty() && source.nesting == 0 && !source.inPipeline
                                  && !source.background && source.context == CommandContext::TopLevel;
+        for (const auto &[name, value] : declaredValues(command))
+            if (integers.contains(name))
+                integerRisks(name, value, source.offset);
         for (const Assignment &assignment : command.assignments) {
+            if (integers.contains(assignment.name))
+                integerRisks(assignment.name, assignment.value, source.offset);
             if (!assignment.isArray && isNumericValue(assignment.value)) {
                 if (establishes)
                     knowledge.numeric << NumericWrite{assignment.name, source.offset};
@@ -359,6 +480,7 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
                 knowledge.notNumeric << name;
             const QStringView subscript = subscriptOf(target.word.text);
             if (!subscript.isNull()) {
+                dangerousWrites(subscript, u"the subscript of %1"_s.arg(shortened(target.word.text)));
                 if (const QString problem = arithmeticProblem(subscript, source.offset, knowledge); !problem.isEmpty())
                     risks << risk(u"arithmetic-evaluation"_s,
                                   u"%1 %2 evaluates %3 as arithmetic, and its value is not known here; a value like "
@@ -373,8 +495,15 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
         case VariableBinding::How::Select: how = u"the loop \"select %1 in ...\""_s.arg(binding.name); break;
         case VariableBinding::How::Coprocess: how = u"coproc %1"_s.arg(binding.name); break;
         case VariableBinding::How::DefaultValue: how = u"${%1=...}"_s.arg(binding.name); break;
+        case VariableBinding::How::Descriptor: how = u"the redirection {%1}"_s.arg(binding.name); break;
         }
         dangerous(binding.name, how);
+        // {fd}>file puts a number into fd, but only in the shell that runs the command (not
+        // after a pipeline or a subshell): fd is left unknown to arithmetic, which then asks.
+        if (binding.how == VariableBinding::How::Descriptor) {
+            knowledge.notNumeric << binding.name;
+            continue;
+        }
         bool numeric = binding.how == VariableBinding::How::For && binding.hasList;
         for (const Word &word : binding.words)
             numeric = numeric && word.isStatic() && isInteger(word.text);
@@ -406,6 +535,7 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
     const auto variableTest = [&](const QString &text, int offset, const QString &where) {
         const QStringView subscript = subscriptOf(text);
         if (!subscript.isNull()) {
+            dangerousWrites(subscript, where);
             if (const QString problem = arithmeticProblem(subscript, offset, knowledge); !problem.isEmpty())
                 arithmeticRisk(where, problem);
         } else if (text.contains(u'$') || text.contains(u'`')) {
@@ -417,6 +547,7 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
             variableTest(arithmetic.text, arithmetic.offset, u"[[ -v %1 ]]"_s.arg(shortened(arithmetic.text)));
             continue;
         }
+        dangerousWrites(arithmetic.text, u"the arithmetic \"%1\""_s.arg(shortened(arithmetic.text)));
         const QString problem = arithmeticProblem(arithmetic.text, arithmetic.offset, knowledge);
         if (problem.isEmpty())
             continue;
@@ -448,9 +579,11 @@ QList<Risk> lineRisks(const ParseResult &parsed, std::span<const NormalisedComma
                                  u"%1 -v %2"_s.arg(name, shortened(operand.raw)));
                 }
         } else if (name == u"let"_s) {
-            for (const Word &word : command.words.mid(1))
+            for (const Word &word : command.words.mid(1)) {
+                dangerousWrites(word.isStatic() ? word.text : word.raw, u"let %1"_s.arg(shortened(word.raw)));
                 if (const QString problem = arithmeticProblem(word.raw, offset, knowledge); !problem.isEmpty())
                     arithmeticRisk(u"let %1"_s.arg(shortened(word.raw)), problem);
+            }
         }
     }
 

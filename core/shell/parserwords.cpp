@@ -536,21 +536,32 @@ bool Parser::tryRedirection(SimpleCommand &command, const Scope &scope)
 {
     qsizetype i = m_pos;
     int fd = -1;
-    // {var}> is bash's descriptor allocation: not supported, fail closed.
+    // {NAME}>file, {NAME}<file, {NAME}>&-: bash opens a new descriptor (or closes the one in
+    // NAME) and puts its number into NAME, in the current shell. So it is a redirection like
+    // any other plus a variable binding ({PATH}>/dev/null sets PATH to 10). {a[i]}> evaluates
+    // the subscript as arithmetic, which can run commands: not supported, fail closed.
+    QString fdVariable;
     if (peek() == u'{') {
         qsizetype j = i + 1;
         while (j < m_text.size() && isNameChar(m_text[j]))
             ++j;
-        if (j > i + 1 && j < m_text.size() && m_text[j] == u'}' && j + 1 < m_text.size()
-            && (m_text[j + 1] == u'>' || m_text[j + 1] == u'<'))
-            fail(u"{name}> redirections are not supported"_s);
+        const bool named = j > i + 1 && !m_text[i + 1].isDigit();
+        if (named && j < m_text.size() && m_text[j] == u'[') {
+            qsizetype close = m_text.indexOf(u"]}"_s, j);
+            if (close > 0 && close + 2 < m_text.size() && (m_text[close + 2] == u'>' || m_text[close + 2] == u'<'))
+                fail(u"{name[subscript]}> redirections are not supported"_s);
+        }
+        if (named && j + 1 < m_text.size() && m_text[j] == u'}' && (m_text[j + 1] == u'>' || m_text[j + 1] == u'<')) {
+            fdVariable = m_text.mid(i + 1, j - i - 1);
+            i = j + 1;
+        }
     }
-    while (i < m_text.size() && m_text[i].isDigit() && m_text[i].unicode() < 0x80)
+    while (fdVariable.isEmpty() && i < m_text.size() && m_text[i].isDigit() && m_text[i].unicode() < 0x80)
         ++i;
     // Most words are not redirections: only <, > and &> start one.
     if (i >= m_text.size() || (m_text[i] != u'<' && m_text[i] != u'>' && m_text[i] != u'&'))
         return false;
-    if (i > m_pos) {
+    if (i > m_pos && fdVariable.isEmpty()) {
         if (i >= m_text.size() || (m_text[i] != u'<' && m_text[i] != u'>'))
             return false;
         fd = m_text.mid(m_pos, i - m_pos).toInt();
@@ -570,13 +581,24 @@ bool Parser::tryRedirection(SimpleCommand &command, const Scope &scope)
     // "<(" and ">(" are process substitutions, not redirections.
     if ((op == u"<"_s || op == u">"_s) && i + 1 < m_text.size() && m_text[i + 1] == u'(' && fd < 0)
         return false;
+    const qsizetype start = m_pos;
     m_pos = i + op.size();
     skipBlanks();
     if (atEnd() || peek() == u'\n' || (isMeta(peek()) && !((peek() == u'<' || peek() == u'>') && peek(1) == u'(')))
         fail(u"the redirection %1 has no target"_s.arg(op));
     Redirection redirection;
     redirection.fd = fd;
+    redirection.fdVariable = fdVariable;
     redirection.op = op;
+    if (!fdVariable.isEmpty()) {
+        VariableBinding binding;
+        binding.how = VariableBinding::How::Descriptor;
+        binding.name = fdVariable;
+        binding.offset = int(start);
+        binding.nesting = scope.nesting;
+        binding.scopeEnd = int(m_text.size());
+        m_result.bindings << binding;
+    }
     const bool hereDocument = op == u"<<"_s || op == u"<<-"_s;
     redirection.target = readWord(scope);
     if (hereDocument) {

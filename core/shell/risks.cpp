@@ -3,6 +3,7 @@
 #include "shell/commands.h"
 #include "shell/commandsupport_p.h"
 #include "shell/options_p.h"
+#include "shell/risks_p.h"
 
 #include <algorithm>
 
@@ -14,27 +15,6 @@ using namespace detail;
 bool isRemoval(const QString &name)
 {
     return name == u"rm"_s || name == u"rmdir"_s || name == u"unlink"_s || name == u"shred"_s;
-}
-
-bool isDangerousVariable(const QString &name)
-{
-    static const QSet<QString> names = setOf(
-        {u"PATH", u"IFS", u"BASH_ENV", u"ENV", u"SHELLOPTS", u"BASHOPTS", u"PS4", u"PROMPT_COMMAND", u"CDPATH",
-         u"GLOBIGNORE", u"PYTHONPATH", u"PYTHONSTARTUP", u"PYTHONHOME", u"PYTHONINSPECT", u"NODE_OPTIONS", u"NODE_PATH",
-         u"PERL5OPT", u"PERL5LIB", u"PERLLIB", u"PERL5DB", u"RUBYOPT", u"RUBYLIB", u"PAGER", u"MANPAGER", u"GIT_PAGER",
-         u"EDITOR", u"VISUAL", u"GIT_EDITOR", u"GIT_SEQUENCE_EDITOR", u"BROWSER", u"LESSOPEN", u"LESSCLOSE", u"GIT_SSH",
-         u"GIT_SSH_COMMAND", u"GIT_EXTERNAL_DIFF", u"GIT_ASKPASS", u"SSH_ASKPASS", u"GIT_EXEC_PATH", u"GIT_PROXY_COMMAND",
-         u"GIT_DIR", u"GIT_WORK_TREE", u"GIT_TEMPLATE_DIR", u"GIT_INDEX_FILE", u"GIT_CONFIG", u"GIT_CONFIG_GLOBAL",
-         u"GIT_CONFIG_SYSTEM", u"GIT_CONFIG_COUNT", u"GIT_CONFIG_PARAMETERS", u"GIT_TRACE", u"TERMINAL", u"SHELL",
-         u"CC", u"CXX", u"LD", u"AR", u"MAKE", u"MAKEFLAGS", u"NPM_CONFIG_SCRIPT_SHELL", u"npm_config_script_shell",
-         u"SUDO_ASKPASS", u"TMUX", u"XDG_CONFIG_HOME", u"HOME", u"ZDOTDIR", u"INPUTRC", u"JAVA_TOOL_OPTIONS",
-         u"_JAVA_OPTIONS", u"DOTNET_STARTUP_HOOKS", u"RUSTC_WRAPPER", u"CARGO_BUILD_RUSTC_WRAPPER",
-         // files that read-only programs read for their options or code (MAGIC=.env file x
-         // prints .env's lines; rg takes its config file's lines as arguments, --pre included)
-         u"RIPGREP_CONFIG_PATH", u"MAGIC", u"AWKPATH", u"AWKLIBPATH", u"GCONV_PATH"});
-    return names.contains(name) || name.startsWith(u"LD_"_s) || name.startsWith(u"DYLD_"_s)
-           || name.startsWith(u"GIT_CONFIG_KEY_"_s) || name.startsWith(u"GIT_CONFIG_VALUE_"_s)
-           || name.startsWith(u"BASH_FUNC_"_s);
 }
 
 bool isNetworkTool(const QString &name)
@@ -67,6 +47,37 @@ bool isShellOrInterpreter(const QString &name)
 
 namespace {
 
+bool isStandardInputPath(const QString &path)
+{
+    return path == u"/dev/stdin"_s || path.startsWith(u"/dev/fd/"_s) || (path.startsWith(u"/proc/"_s) && path.contains(u"/fd/"_s));
+}
+
+// python -m MODULE where the module runs code given in its arguments or on standard input
+// (python3 -m timeit 'code', -m pdb -c 'cmd', -m code, -m asyncio), not a script file.
+bool runsCodeModule(const QList<Word> &args)
+{
+    static const QSet<QString> modules = setOf({u"timeit", u"pdb", u"code", u"asyncio", u"idlelib", u"idlelib.idle",
+                                                u"IPython", u"runpy", u"trace", u"cProfile", u"profile", u"bdb",
+                                                u"ptpython", u"bpython", u"doctest"});
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &text = args[i].text;
+        if (!text.startsWith(u'-') || text.startsWith(u"--"_s))
+            return false; // the script, or the end of python's options
+        if (text == u"-W"_s || text == u"-X"_s) {
+            ++i; // its value
+            continue;
+        }
+        // -m may close a cluster of flags without a value (-Im); -W, -X and -c take one.
+        const qsizetype m = text.indexOf(u'm');
+        const QStringView flags = QStringView(text).mid(1, std::max<qsizetype>(m - 1, 0));
+        if (m < 0 || std::any_of(flags.begin(), flags.end(), [](QChar c) { return !QStringView(u"bBdEiIOPqsSuvV").contains(c); }))
+            continue;
+        const QString module = m + 1 < text.size() ? text.mid(m + 1) : (i + 1 < args.size() ? args[i + 1].text : QString());
+        return modules.contains(module) || !args[std::min(i + 1, args.size() - 1)].isStatic();
+    }
+    return false;
+}
+
 // Is the interpreter @p name, with these arguments, given code to run (not a script file)?
 bool interpreterGivenCode(const QString &name, const QList<Word> &args, bool codeOnStdin)
 {
@@ -83,13 +94,17 @@ bool interpreterGivenCode(const QString &name, const QList<Word> &args, bool cod
         return false;
     };
     const QList<Word> pos = positional(args);
+    // A script read from standard input or a descriptor is code given on the command line:
+    // python3 /dev/stdin <<< 'code', bash /dev/fd/0, node /proc/self/fd/0.
+    if (!pos.isEmpty() && isStandardInputPath(pos.first().text))
+        return true;
     if (shells.contains(name) || name == u"busybox"_s) {
         if (clusterHas(u"c") || hasOption(args, {u"--command"}))
             return true;
         return pos.isEmpty() || (name == u"busybox"_s && pos.size() <= 1) || clusterHas(u"s");
     }
     if (name.startsWith(u"python"_s) || name.startsWith(u"pypy"_s))
-        return clusterHas(u"c") || (pos.isEmpty() && !hasOption(args, {u"-m"}) && codeOnStdin)
+        return clusterHas(u"c") || runsCodeModule(args) || (pos.isEmpty() && !hasOption(args, {u"-m"}) && codeOnStdin)
                || (!pos.isEmpty() && pos.first().text == u"-"_s);
     if (name == u"node"_s || name == u"nodejs"_s || name == u"bun"_s)
         return hasOption(args, {u"-e", u"--eval", u"-p", u"--print"}) || (pos.isEmpty() && codeOnStdin);
@@ -177,6 +192,10 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
         risks << risk(u"exec"_s, u"exec replaces the shell with another program"_s);
     else if (name == u"alias"_s)
         risks << risk(u"eval"_s, u"alias defines a command name as shell code"_s);
+    // hash -p FILE NAME makes NAME run FILE; enable -f loads a builtin from a shared library.
+    else if ((name == u"hash"_s && hasShortFlag(args, u'p')) || (name == u"enable"_s && hasShortFlag(args, u'f')))
+        risks << risk(u"runs-program"_s, u"%1 -%2 changes which program or code a command name runs"_s.arg(
+                                             name, name == u"hash"_s ? u"p"_s : u"f"_s));
 
     const bool codeOnStdin = source.inPipeline || std::any_of(source.redirections.begin(), source.redirections.end(),
                                                               [](const Redirection &r) {
@@ -265,11 +284,7 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
             if (withValue.contains(option))
                 ++i; // its value, moved aside with it
         }
-        for (const Word &word : args)
-            if (word.text.startsWith(u"--upload-pack"_s) || word.text.startsWith(u"--receive-pack"_s)
-                || word.text.startsWith(u"--exec"_s) || word.text == u"-x"_s || word.text.startsWith(u"--extcmd"_s)
-                || word.text.startsWith(u"--ext-diff"_s))
-                risks << risk(u"program-argument"_s, u"git %1 names a program to run"_s.arg(word.text));
+        risks << optionRisks(command);
         if (!args.isEmpty()) {
             const QString sub = args.first().text;
             static const QSet<QString> network = setOf({u"clone", u"fetch", u"pull", u"push", u"ls-remote", u"archive"});
@@ -293,6 +308,8 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
     }
     if (isNetworkTool(name))
         risks << risk(u"network"_s, u"%1 reaches the network"_s.arg(name));
+    if (name != u"git"_s)
+        risks << optionRisks(command);
 
     return risks;
 }

@@ -56,6 +56,9 @@ struct Redirection
 {
     /// The file descriptor redirected; -1 when the operator's default applies (0 for <, 1 for >).
     int fd = -1;
+    /// {NAME}> and friends: the variable that receives the new descriptor's number (or, with
+    /// >&- and <&-, names the descriptor to close); fd is then -1. Empty otherwise.
+    QString fdVariable;
     /// One of: < > >> >| <> << <<- <<< >& <& &> &>>
     QString op;
     /// The file name, the fd number (for >& and <&), the here-string, or the here-document delimiter.
@@ -138,10 +141,10 @@ struct Arithmetic
 };
 
 /// A variable the line sets without an assignment word: the variable of a for or select loop,
-/// the NAME of "coproc NAME", and ${NAME=value} or ${NAME:=value}.
+/// the NAME of "coproc NAME", ${NAME=value} or ${NAME:=value}, and the NAME of {NAME}>file.
 struct VariableBinding
 {
-    enum class How { For, Select, Coprocess, DefaultValue };
+    enum class How { For, Select, Coprocess, DefaultValue, Descriptor };
     How how = How::For;
     QString name;
     /// The words after "in" of a loop; hasList is false for "for NAME; do" (which takes "$@").

@@ -7,3 +7,5 @@ gatehouse_add_test(NAME core.shell.readers SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
 gatehouse_add_test(NAME core.shell.awk SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shellawk.cpp
     LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)
+gatehouse_add_test(NAME core.shell.writes SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shellwrites.cpp
+    LIBRARIES Gatehouse::Core gatehouse_testsupport LABELS core shell)

@@ -236,6 +236,43 @@ private Q_SLOTS:
         qInfo("%d generated commands compared with bash", compared);
         QCOMPARE(compared, batches * perBatch);
     }
+
+    // {NAME}> redirections: the words around them are bash's, and every variable bash sets
+    // through one is a binding of ours (ours may also list a here-string's, which bash skips).
+    // Where {x} is a word, the redirection after it is of stdin, so that p's output is seen.
+    void descriptorVariablesEqualBash()
+    {
+        const QStringList commands{
+            QStringLiteral("p a {fdv1}>/dev/null b"), QStringLiteral("p {fdv2}</dev/null"),
+            QStringLiteral("p {fdv3}>>/dev/null x"), QStringLiteral("p {fdv4}<>/dev/null"),
+            QStringLiteral("p {fdv5}>&2"), QStringLiteral("p x{fdv6}</dev/null"),
+            QStringLiteral("p \"{fdv7}\"</dev/null"), QStringLiteral("p {fdv8}&>/dev/stdout"),
+            QStringLiteral("p \\{fdv9}</dev/null"), QStringLiteral("p {fdv10} </dev/null"),
+            QStringLiteral("p {1}</dev/null"), QStringLiteral("p {fdv11}>/dev/null {fdv12}</dev/null"),
+            QStringLiteral("p {fdv_13}>/dev/null"), QStringLiteral("{fdv14}>/dev/null p y"),
+            QStringLiteral("p {fdv15}>|/dev/null"), QStringLiteral("p {fdv16}<<<here z"),
+            QStringLiteral("p '{fdv17}'</dev/null")};
+        QString error;
+        const QList<QStringList> expected = bashWords(commands.join(u'\n') + QStringLiteral("\np $(compgen -v fdv)"), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(expected.size(), commands.size() + 1);
+        const ParseResult parsed = parse(commands.join(u'\n'));
+        QVERIFY2(parsed.ok, qPrintable(parsed.error));
+        QCOMPARE(parsed.commands.size(), commands.size());
+        for (qsizetype i = 0; i < commands.size(); ++i) {
+            QStringList words;
+            for (const Word &word : parsed.commands[i].words.mid(1))
+                words << word.text;
+            QVERIFY2(words == expected[i], qPrintable(commands[i] + QStringLiteral(": bash %1, ours %2")
+                                                                    .arg(expected[i].join(u' '), words.join(u' '))));
+        }
+        QStringList ours;
+        for (const VariableBinding &binding : parsed.bindings)
+            if (binding.how == VariableBinding::How::Descriptor)
+                ours << binding.name;
+        for (const QString &name : expected.last())
+            QVERIFY2(ours.contains(name), qPrintable(name + QStringLiteral(" is set by bash, not a binding of ours")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestShellDiff)

@@ -25,7 +25,9 @@ QString shape(const ParseResult &result)
         for (const Word &word : command.words)
             words << word.text;
         for (const Redirection &redirection : command.redirections)
-            words << (redirection.fd >= 0 ? QString::number(redirection.fd) : QString()) + redirection.op + redirection.target.text;
+            words << (redirection.fd >= 0 ? QString::number(redirection.fd) : QString())
+                         + (redirection.fdVariable.isEmpty() ? QString() : u'{' + redirection.fdVariable + u'}')
+                         + redirection.op + redirection.target.text;
         QString marker;
         if (command.context == CommandContext::CommandSubstitution)
             marker = QStringLiteral("$");
@@ -105,6 +107,16 @@ private Q_SLOTS:
         row("deep nesting", "((((((a))))))", "");
         row("keywords as arguments", "echo if then fi done", "echo if then fi done");
         row("brace group needs separator", "{ echo }; }", "echo }");
+        // {NAME}> allocates a descriptor and puts its number into NAME (bash 5.2).
+        row("fd variable redirection", "exec {fd}>file", "exec {fd}>file");
+        row("fd variable close", "exec {fd}>&-", "exec {fd}>&-");
+        row("fd variable input", "cat {in_1}<README", "cat {in_1}<README");
+        row("fd variable on a group", "{ a; } {fd}>out", "a / {fd}>out");
+        row("fd variable first", "{fd}>out echo hi", "echo hi {fd}>out");
+        row("brace word before &>", "echo {fd}&>o", "echo {fd} &>o");
+        row("brace digit is a word", "echo {1}>o", "echo {1} >o");
+        row("quoted brace word", "echo \"{fd}\">o", "echo {fd} >o");
+        row("brace word glued to text", "echo x{fd}>o", "echo x{fd} >o");
     }
 
     void structure()
@@ -222,13 +234,14 @@ private Q_SLOTS:
     void bindingsAndTransformations()
     {
         const ParseResult result = parse(QStringLiteral("for PATH in a b; do :; done; select s in x; do :; done; "
-                                                        "coproc C { :; }; : ${D:=1} ${E=2}; echo ${x@P} ${y@Q}"));
+                                                        "coproc C { :; }; : ${D:=1} ${E=2}; echo ${x@P} ${y@Q} {F}>/dev/null"));
         QVERIFY2(result.ok, qPrintable(result.error));
         QStringList names;
         for (const VariableBinding &binding : result.bindings)
             names << binding.name;
         QCOMPARE(names, (QStringList{QStringLiteral("PATH"), QStringLiteral("s"), QStringLiteral("C"), QStringLiteral("D"),
-                                     QStringLiteral("E")}));
+                                     QStringLiteral("E"), QStringLiteral("F")}));
+        QCOMPARE(result.bindings.last().how, VariableBinding::How::Descriptor);
         QCOMPARE(result.bindings[0].words.size(), 2);
         QVERIFY(result.bindings[0].scopeEnd > result.bindings[0].offset);
         QCOMPARE(result.transformations, (QStringList{QStringLiteral("x@P"), QStringLiteral("y@Q")}));
@@ -267,7 +280,8 @@ private Q_SLOTS:
         row("empty group", "{ }");
         row("empty subshell", "( )");
         row("function without body", "f()");
-        row("fd variable redirection", "exec {fd}>file");
+        row("fd variable with a subscript", "exec {a[$(id)]}>file");
+        row("fd variable with a plain subscript", "echo {a[0]}<file");
         row("subscript with substitution", "a[$(id)]=1");
         row("unclosed conditional", "[[ -f x");
         row("bad substitution", "echo ${}");
