@@ -5,7 +5,7 @@
 // and asks it for the decision; each step of the section has its own member, in its own file:
 //   bashpolicy.cpp   steps 1-4 and 7: parse, normalise, deny and ask rules, the verdict
 //   bashfolders.cpp  where each command runs: cd, pushd, popd, loops and functions, git's start
-//   bashwrites.cpp   step 5 for writes: redirections and removals
+//   bashwrites.cpp   step 5 for writes: redirections, paths written through arguments, removals
 //   bashreads.cpp    step 6: allow rules, read-only built-ins and every file they read
 //   bashwords.cpp    words decided at run time where options are read
 // Not a public header.
@@ -69,6 +69,8 @@ private:
     // bashwrites.cpp
     void checkRemoval(const CommandState &state);
     void checkRedirections(CommandState &state);
+    void checkArgumentWrites(CommandState &state);
+    void checkWrite(CommandState &state, const ResolvedPath &path, const QString &how);
 
     // bashreads.cpp
     void checkAllowed(CommandState &state);
@@ -81,6 +83,7 @@ private:
     void checkFile(CommandState &state, const shell::ReadOnlyUse &use, const shell::Word &file, bool &builtinOk);
     bool checkGlob(CommandState &state, const shell::ReadOnlyUse &use, const shell::Word &file, bool &builtinOk);
     void checkOptionValue(CommandState &state, const shell::Word &value, bool &builtinOk);
+    void checkRepositoryReads(CommandState &state, const shell::ReadOnlyUse &use, bool &builtinOk);
     void noteReadDeny(const RuleEntry *deny, const QString &path);
 
     QList<ResolvedPath> pathsOf(const shell::Word &word, const WorkingFolders &folders) const;

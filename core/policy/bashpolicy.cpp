@@ -197,6 +197,7 @@ Decision BashDecision::decide()
             checkGitStart(state);
         checkRemoval(state);
         checkRedirections(state);
+        checkArgumentWrites(state);
         checkAllowed(state);
     }
 

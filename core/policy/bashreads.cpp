@@ -60,11 +60,7 @@ void BashDecision::checkAllowed(CommandState &state)
     // a path must stay in the project ("md5sum -c ~/.ssh/id_rsa" prints the key's lines).
     for (const Word &optionValue : std::as_const(use.optionValues))
         checkOptionValue(state, optionValue, builtinOk);
-    if (use.readsRepository && builtinOk && m_engine.readDenyCoversWorkspace()
-        && !(use.readsIndexAndHeadOnly && !state.folders.unknown && m_engine.gitDiffShowsNoDeniedFile(n, state.folders.candidates))) {
-        builtinOk = false;
-        state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
-    }
+    checkRepositoryReads(state, use, builtinOk);
     if (state.writesFiles && m_engine.policy().mode() != Mode::AcceptEdits) {
         builtinOk = false;
         if (state.whyNotAllowed.isEmpty())
@@ -76,6 +72,42 @@ void BashDecision::checkAllowed(CommandState &state)
     }
     if (!state.allowed && state.whyNotAllowed.isEmpty())
         state.whyNotAllowed = u"no rule allows it"_s;
+}
+
+// git commands that print files of the repository, past or present, and the paths they name
+// ("git show HEAD:.env"), whatever rule allowed them ("Bash(git log:*)" allows "git log -p").
+void BashDecision::checkRepositoryReads(CommandState &state, const shell::ReadOnlyUse &use, bool &builtinOk)
+{
+    const shell::NormalisedCommand &n = state.normalised;
+    const QStringList named = shell::repositoryPaths(n);
+    for (const QString &name : named) {
+        // Relative to the repository's top (the project) or, for pathspecs, to where git runs.
+        QStringList bases{project()};
+        if (!state.folders.unknown)
+            for (const QString &folder : state.folders.candidates)
+                if (!bases.contains(folder))
+                    bases << folder;
+        for (const QString &base : std::as_const(bases)) {
+            const ResolvedPath path = resolvePath(name.isEmpty() ? u"."_s : name, base, m_home, project(), base);
+            noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
+            if (m_engine.readDenyMayCoverBelow(path.lexical) || m_engine.readDenyMayCoverBelow(path.canonical)) {
+                builtinOk = false;
+                state.allowed = false;
+                state.allowRule = nullptr;
+                state.whyNotAllowed = u"it prints %1 of the repository, where a Read deny rule covers files"_s.arg(
+                    name.isEmpty() ? u"every file"_s : name);
+            }
+        }
+    }
+    const bool printsContent = use.readsRepository || shell::readsRepositoryContent(n);
+    if (!printsContent || !m_engine.readDenyCoversWorkspace())
+        return;
+    if (use.readsIndexAndHeadOnly && !state.folders.unknown && m_engine.gitDiffShowsNoDeniedFile(n, state.folders.candidates))
+        return;
+    builtinOk = false;
+    state.allowed = false;
+    state.allowRule = nullptr;
+    state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
 }
 
 // A glob whose wildcards are all in its last component, expanded as bash would now: each match
@@ -163,6 +195,15 @@ void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use,
                    && m_engine.readDenyCoversFileBelow(path.lexical, path.canonical)) {
             builtinOk = false;
             state.whyNotAllowed = u"it reads all of %1, which holds files that a Read deny rule covers"_s.arg(path.lexical);
+        } else if (use.followsLinks && QFileInfo(path.canonical).isDir()) {
+            // grep -R, find -L: links below lead wherever they point, and the command follows.
+            if (const QString link = m_engine.linkBelowLeadsAway(path.canonical); !link.isEmpty()) {
+                const QString target = canonicalPath(link);
+                noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, target, target, false), link);
+                builtinOk = false;
+                state.whyNotAllowed = u"it follows the link %1 below %2, which leads out of the project or to a denied file"_s.arg(
+                    link, path.lexical);
+            }
         }
     }
 }

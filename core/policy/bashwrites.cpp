@@ -112,12 +112,77 @@ void BashDecision::checkRedirections(CommandState &state)
                     m_risks << Risk{u"read-outside"_s, u"it reads %1, outside the project"_s.arg(path.lexical), true};
                 continue;
             }
-            state.writesFiles = true;
-            noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Edit"_s, path.lexical, path.canonical, true), path.lexical);
-            if (m_engine.isProtectedPath(path.lexical) || m_engine.isProtectedPath(path.canonical))
-                m_risks << Risk{u"redirect-protected"_s, u"it writes to %1, a protected path"_s.arg(path.lexical), false};
-            else if (!inWritable(path))
-                m_risks << Risk{u"redirect-outside"_s, u"it writes to %1, outside the writable folders"_s.arg(path.lexical), true};
+            checkWrite(state, path, QString());
+        }
+    }
+}
+
+// A path the command writes, by a redirection or through its arguments: Edit and Read denies
+// deny it, a protected path is for the person alone, and it must stay in the writable folders.
+void BashDecision::checkWrite(CommandState &state, const ResolvedPath &path, const QString &how)
+{
+    state.writesFiles = true;
+    noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, true), path.lexical);
+    noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Edit"_s, path.lexical, path.canonical, true), path.lexical);
+    if (m_engine.isProtectedPath(path.lexical) || m_engine.isProtectedPath(path.canonical))
+        m_risks << Risk{u"redirect-protected"_s, u"it writes to %1%2, a protected path"_s.arg(path.lexical, how), false};
+    else if (!inWritable(path))
+        m_risks << Risk{u"redirect-outside"_s, u"it writes to %1%2, outside the writable folders"_s.arg(path.lexical, how), true};
+}
+
+// Section 4, step 5: the same writes made through arguments (sed -i, tee, cp and mv targets,
+// --output=, time -o...), whatever allow rule matched the command. What rm and friends may
+// remove is checkRemoval's (critical paths); here they must not take a protected path.
+void BashDecision::checkArgumentWrites(CommandState &state)
+{
+    const QString how = u" (through its arguments)"_s;
+    const bool removes = !state.normalised.words.isEmpty() && shell::isRemoval(state.normalised.name());
+    const auto check = [&](const ResolvedPath &path) {
+        if (isDeviceSink(path.canonical))
+            return;
+        if (!removes) {
+            checkWrite(state, path, how);
+            return;
+        }
+        noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Edit"_s, path.lexical, path.canonical, true), path.lexical);
+        if (m_engine.isProtectedPath(path.lexical) || m_engine.isProtectedPath(path.canonical))
+            m_risks << Risk{u"redirect-protected"_s, u"it removes %1, a protected path"_s.arg(path.lexical), false};
+    };
+    const auto decidedAtRunTime = [&](const Word &target) {
+        state.writesFiles = true;
+        if (!removes) // checkRemoval asks about removals decided at run time
+            m_risks << Risk{u"redirect-dynamic"_s, u"it writes to %1, a path decided at run time"_s.arg(target.raw), true};
+    };
+    for (const Word &target : shell::argumentWrites(state.normalised, *state.source)) {
+        if (target.isStatic() && !target.has(WordFeature::Glob) && isDeviceSink(target.text))
+            continue;
+        if (!target.has(WordFeature::Glob)) {
+            const QList<ResolvedPath> paths = pathsOf(target, state.folders);
+            if (paths.isEmpty())
+                decidedAtRunTime(target);
+            for (const ResolvedPath &path : paths)
+                check(path);
+            continue;
+        }
+        // A glob writes what it matches: each file it matches now, in a folder that must be
+        // writable. One that cannot be expanded here is decided at run time.
+        state.writesFiles = true;
+        const qsizetype slash = target.text.lastIndexOf(u'/');
+        Word folder = target;
+        folder.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : target.text.left(slash));
+        folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+        const bool wildFolder = folder.text.contains(u'*') || folder.text.contains(u'?') || folder.text.contains(u'[');
+        const QList<ResolvedPath> bases = wildFolder ? QList<ResolvedPath>() : pathsOf(folder, state.folders);
+        if (bases.isEmpty() || !m_globsAsUsual)
+            decidedAtRunTime(target);
+        for (const ResolvedPath &base : bases) {
+            const auto matches = expandLastComponent(base.canonical, target.text.mid(slash + 1));
+            if (!matches)
+                decidedAtRunTime(target);
+            if (!removes && !inWritable(base))
+                checkWrite(state, base, how);
+            for (const QString &match : matches.value_or(QStringList()))
+                check(resolvePath(match, u"/"_s, m_home));
         }
     }
 }

@@ -15,7 +15,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-Risk programRisk(const QString &reason) { return Risk{u"program-argument"_s, reason, false}; }
+// Contained (SECURITY-MODEL.md section 4): the sandbox holds what such a program does; only
+// critical removals and writes onto protected paths are for the person alone.
+Risk programRisk(const QString &reason) { return Risk{u"program-argument"_s, reason, true}; }
 
 // The options of one command line that name a program or code to run.
 struct DangerousOptions

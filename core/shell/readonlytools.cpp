@@ -193,6 +193,9 @@ bool gitPrintsContent(const QString &sub, const QList<Word> &rest)
     if (sub == u"log"_s || sub == u"whatchanged"_s || sub == u"diff-tree"_s || sub == u"diff-files"_s
         || sub == u"diff-index"_s)
         return prints(sub, rest, false);
+    // --no-index compares the two files it names (checked as files), not the repository's.
+    if (sub == u"diff"_s && std::any_of(rest.begin(), rest.end(), [](const Word &word) { return word.text == u"--no-index"_s; }))
+        return false;
     if (sub == u"diff"_s)
         return prints(sub, rest, true);
     if (sub == u"stash"_s && first == u"list"_s)

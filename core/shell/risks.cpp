@@ -145,17 +145,9 @@ QList<Risk> commandRisks(const NormalisedCommand &command, const SimpleCommand &
             risks << risk(u"dangerous-variable"_s,
                           u"it sets %1, which changes what programs run or how"_s.arg(assignment.name));
     // Wrapper options beyond scheduling (normalise.cpp): "time -o .git/config -a git status"
-    // is not "git status", whatever allows that.
-    // (Nothing but the person answers a write the policy does not check: it may be .git/config.)
-    bool writes = false;
-    for (const Word &file : command.wrapperWrites) {
-        static const QSet<QString> sinks = setOf({u"/dev/null", u"/dev/stdout", u"/dev/stderr"});
-        if (file.isStatic() && sinks.contains(file.text))
-            continue;
-        risks << risk(u"wrapper-writes"_s, u"a wrapper of the command writes to %1"_s.arg(file.text), false);
-        writes = true;
-    }
-    if (!writes && !command.wrapperEffects.isEmpty())
+    // is not "git status", whatever allows that. The files they write are checked by the
+    // policy like the command's other writes (argumentWrites()).
+    if (!command.wrapperEffects.isEmpty())
         risks << risk(u"wrapper-option"_s, command.wrapperEffects.first());
     if (command.dynamicName) {
         risks << risk(u"dynamic-command"_s, u"the program to run is decided at run time"_s);

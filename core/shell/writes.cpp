@@ -217,32 +217,13 @@ bool isCompiler(const QString &name)
     return names.contains(name) || name.startsWith(u"gcc-"_s) || name.startsWith(u"clang-"_s) || name.startsWith(u"g++-"_s);
 }
 
-// GNU time -o FILE / --output=FILE, among the wrappers normalise() took away.
-QList<Word> wrapperWrites(const SimpleCommand &source)
-{
-    QList<Word> out;
-    for (qsizetype i = 0; i < source.words.size(); ++i) {
-        const QString &text = source.words[i].text;
-        if (text.section(u'/', -1) != u"time"_s)
-            continue;
-        QList<Word> rest;
-        for (qsizetype k = i + 1; k < source.words.size() && source.words[k].text.startsWith(u'-'); ++k) {
-            rest << source.words[k];
-            if ((source.words[k].text == u"-o"_s || source.words[k].text == u"--output"_s || source.words[k].text == u"-f"_s
-                 || source.words[k].text == u"--format"_s) && k + 1 < source.words.size())
-                rest << source.words[++k];
-        }
-        out << optionValues(rest, {u"o", u"--output", u"f"});
-        break;
-    }
-    return out;
-}
-
 } // namespace
 
 QList<Word> argumentWrites(const NormalisedCommand &command, const SimpleCommand &source)
 {
-    QList<Word> writes = wrapperWrites(source);
+    Q_UNUSED(source);
+    QList<Word> writes = command.wrapperWrites; // GNU time -o FILE, which normalise() read
+
     if (command.words.isEmpty() || command.dynamicName)
         return writes;
     const QString name = command.name();
