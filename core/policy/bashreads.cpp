@@ -87,16 +87,10 @@ void BashDecision::checkRepositoryReads(CommandState &state, const shell::ReadOn
             for (const QString &folder : state.folders.candidates)
                 if (!bases.contains(folder))
                     bases << folder;
+        // A denied file named is denied; what lies below a folder named is the content check's.
         for (const QString &base : std::as_const(bases)) {
             const ResolvedPath path = resolvePath(name.isEmpty() ? u"."_s : name, base, m_home, project(), base);
             noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
-            if (m_engine.readDenyMayCoverBelow(path.lexical) || m_engine.readDenyMayCoverBelow(path.canonical)) {
-                builtinOk = false;
-                state.allowed = false;
-                state.allowRule = nullptr;
-                state.whyNotAllowed = u"it prints %1 of the repository, where a Read deny rule covers files"_s.arg(
-                    name.isEmpty() ? u"every file"_s : name);
-            }
         }
     }
     const bool printsContent = use.readsRepository || shell::readsRepositoryContent(n);

@@ -100,7 +100,6 @@ private Q_SLOTS:
         bash("make keeps options before the target", "make -j4 check", {"Bash(make -j4 check *)"},
              {"make install", "make -j4 install", "make -f /tmp/evil.mk check", "make checkout"});
         bash("make without a target is exact", "make", {"Bash(make)"}, {"make install", "make -f evil.mk"});
-        bash("make -C folder target", "make -C build test", {"Bash(make -C build test *)"}, {"make -C /tmp test", "make -C build install"});
         bash("git commit", "git commit -m 'fix: parser'", {"Bash(git commit *)"}, {"git push", "git commit-tree x", "git reset --hard"});
         bash("git reset is exact", "git reset --hard HEAD~1", {"Bash(git reset --hard 'HEAD~1')"},
              {"git reset --hard origin/main", "git reset --hard HEAD~1 -- src", "git reset --hard"});
@@ -113,8 +112,8 @@ private Q_SLOTS:
         bash("go mod action", "go mod tidy", {"Bash(go mod tidy *)"}, {"go mod edit -replace x=y", "go get x"});
         bash("docker compose up", "docker compose up -d", {"Bash(docker compose up *)"},
              {"docker compose run web sh", "docker run --privileged alpine", "docker compose down -v"});
-        bash("docker run is exact", "docker run --rm -v /:/host alpine", {"Bash(docker run --rm -v /:/host alpine)"},
-             {"docker run --rm -v /:/host alpine sh", "docker run --privileged alpine"});
+        bash("docker run is exact", "docker run --rm alpine true", {"Bash(docker run --rm alpine true)"},
+             {"docker run --rm alpine sh", "docker run --privileged alpine"});
         bash("docker build", "docker build -t app .", {"Bash(docker build *)"}, {"docker run app", "docker push app"});
         bash("helm read-only verb", "helm list -A", {"Bash(helm list *)"}, {"helm install x y", "helm uninstall x"});
         bash("pip install is exact", "pip install -r requirements.txt", {"Bash(pip install -r requirements.txt)"},
@@ -222,6 +221,8 @@ private Q_SLOTS:
                                 << QString::fromUtf8(reason);
         };
         row("network tool", "Bash", "curl https://example.com", Layer::Local, "", "risks");
+        row("make -C runs another makefile", "Bash", "make -C build test", Layer::Local, "", "risks");
+        row("docker run with the host's files", "Bash", "docker run --rm -v /:/host alpine", Layer::Local, "", "risks");
         row("kubectl talks to a cluster", "Bash", "kubectl get pods", Layer::Local, "", "network");
         row("command substitution", "Bash", "echo $(make -s version)", Layer::Local, "", "command-substitution");
         row("critical removal", "Bash", "rm -rf ~", Layer::User, "", "risks");
