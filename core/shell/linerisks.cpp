@@ -213,7 +213,9 @@ QStringList arithmeticWrites(QStringView text)
     qsizetype i = 0;
     while (i < n) {
         const QChar c = text[i];
-        if (c.isDigit()) { // 42, 0x2a, 64#_@: letters after a digit belong to the number
+        // 42, 0x2a, 64#_@: letters after a digit belong to the number. ASCII digits only: a
+        // digit of another script ("߀") is no name character, and the loop must move on.
+        if (c >= u'0' && c <= u'9') {
             while (i < n && (isNameChar(text[i]) || text[i] == u'#' || text[i] == u'@'))
                 ++i;
             continue;
