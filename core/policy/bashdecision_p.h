@@ -77,6 +77,7 @@ private:
 
     // bashwords.cpp
     void findRunTimeVariables();
+    void checkSecretVariables();
     bool substitutionGivesOnlyText(const shell::Word &word) const;
     const shell::Word *wordThatMayBeAnOption(const shell::NormalisedCommand &n, const WorkingFolders &folders,
                                              bool forwarded) const;

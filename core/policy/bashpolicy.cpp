@@ -189,6 +189,7 @@ Decision BashDecision::decide()
 
     followWorkingFolders();
     findRunTimeVariables();
+    checkSecretVariables();
     for (CommandState &state : m_commands) {
         m_risks << shell::commandRisks(state.normalised, *state.source);
         if (state.builtin)

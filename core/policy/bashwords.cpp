@@ -6,6 +6,7 @@
 // ("git log $(cat f)" is "git log --output=.git/config" when f says so).
 #include "policy/bashdecision_p.h"
 
+#include "secrets/secretshapes.h"
 #include "shell/syntax.h"
 
 #include <QFileInfo>
@@ -89,6 +90,26 @@ void BashDecision::findRunTimeVariables()
                                           [](const Word &word) { return word.isStatic() && !word.has(WordFeature::Glob); });
         if (!known)
             m_runTimeVariables.insert(binding.name);
+    }
+}
+
+// Step 5 for the environment: "echo $GITHUB_TOKEN" prints a secret as surely as awk's ENVIRON,
+// whatever rule allows echo. A variable whose name looks secret, not set by the line itself, is
+// asked about (contained: the sandbox passes no such variable).
+void BashDecision::checkSecretVariables()
+{
+    static const QRegularExpression reference(u"\\$\\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)"_s);
+    QSet<QString> setHere = m_runTimeVariables;
+    for (const CommandState &state : std::as_const(m_commands))
+        for (const shell::Assignment &assignment : state.source->assignments)
+            setHere.insert(assignment.name);
+    for (auto it = reference.globalMatch(m_text); it.hasNext();) {
+        const QString name = it.next().captured(1);
+        if (!setHere.contains(name) && secrets::looksSecretName(name)) {
+            m_risks << shell::Risk{u"secret-variable"_s,
+                                   u"it expands $%1, a variable whose name says it holds a secret"_s.arg(name), true};
+            return;
+        }
     }
 }
 
