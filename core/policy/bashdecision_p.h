@@ -42,6 +42,9 @@ struct CommandState
     const RuleEntry *allowRule = nullptr;
     bool builtin = false;    ///< a read-only built-in (plan mode runs only those)
     bool writesFiles = false;
+    /// A file it reads is decided at run time, or a glob or folder it reads may hold what a
+    /// Read deny covers: no allow rule answers for that ("Bash(cat:*)" is not "cat $x").
+    bool readMayBeDenied = false;
     QString whyNotAllowed;
 };
 

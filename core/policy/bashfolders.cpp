@@ -43,11 +43,26 @@ bool BashDecision::moveWorkingFolder(CommandState &state, WorkingFolders &folder
     const QString name = n.name();
     const bool scoped = mayNotApply;
     QList<Word> targets;
-    for (const Word &word : n.words.mid(1))
+    bool stackOnly = false; // pushd -n adds to the stack and stays
+    for (const Word &word : n.words.mid(1)) {
+        if (name == u"pushd"_s && word.isStatic() && word.text.startsWith(u'-') && word.text.contains(u'n'))
+            stackOnly = true;
         if (!word.text.startsWith(u'-') || word.text == u"-"_s)
             targets << word;
+    }
+    // pushd alone swaps with the stack, pushd +N / -N rotates it: where it goes is the stack's.
+    const bool fromStack = name == u"pushd"_s
+                           && (targets.isEmpty() || targets.first().text.startsWith(u'+')
+                               || std::any_of(n.words.cbegin() + 1, n.words.cend(), [](const Word &word) {
+                                      return word.text.size() > 1 && word.text.startsWith(u'-') && word.text.at(1).isDigit();
+                                  }));
     QList<ResolvedPath> next;
-    if (name == u"popd"_s || (!targets.isEmpty() && targets.first().text == u"-"_s)) {
+    if (stackOnly) {
+        state.builtin = true;
+        state.allowed = true;
+        return true;
+    }
+    if (name == u"popd"_s || fromStack || (!targets.isEmpty() && targets.first().text == u"-"_s)) {
         folders.unknown = true;
     } else if (targets.isEmpty()) {
         next << resolvePath(m_home, u"/"_s, m_home);

@@ -66,6 +66,12 @@ void BashDecision::checkAllowed(CommandState &state)
         if (state.whyNotAllowed.isEmpty())
             state.whyNotAllowed = u"it writes its output to a file"_s;
     }
+    if (state.allowRule && state.readMayBeDenied) {
+        state.allowed = false;
+        state.whyNotAllowed = u"%1 allows the command, but what it reads may be covered by a Read deny rule: %2"_s.arg(
+            state.allowRule->rule.text, state.whyNotAllowed);
+        state.allowRule = nullptr;
+    }
     if (builtinOk && !n.dynamicName) {
         state.builtin = true;
         state.allowed = true;
@@ -159,12 +165,15 @@ void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use,
         if (paths.isEmpty()) {
             builtinOk = false;
             state.whyNotAllowed = u"it reads %1, decided at run time"_s.arg(file.raw);
+            state.readMayBeDenied |= m_engine.readDenyMayCoverBelow(u"/"_s);
         }
         for (const ResolvedPath &path : paths) {
+            const bool mayBeDenied = m_engine.readDenyMayCoverBelow(path.lexical) || m_engine.readDenyMayCoverBelow(path.canonical);
+            state.readMayBeDenied |= mayBeDenied;
             if (!m_engine.inWorkspace(path.lexical, path.canonical)) {
                 builtinOk = false;
                 state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(file.raw);
-            } else if (use.readsContent && (m_engine.readDenyMayCoverBelow(path.lexical) || m_engine.readDenyMayCoverBelow(path.canonical))) {
+            } else if (use.readsContent && mayBeDenied) {
                 builtinOk = false;
                 state.whyNotAllowed = u"%1 may match a file that a Read deny rule covers"_s.arg(file.raw);
             }
@@ -175,6 +184,7 @@ void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use,
     if (paths.isEmpty()) {
         builtinOk = false;
         state.whyNotAllowed = u"it reads %1, a path decided at run time"_s.arg(file.raw);
+        state.readMayBeDenied |= m_engine.readDenyMayCoverBelow(u"/"_s);
         return;
     }
     for (const ResolvedPath &path : paths) {
@@ -188,6 +198,7 @@ void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use,
         } else if (use.recursive && use.readsContent && QFileInfo(path.canonical).isDir()
                    && m_engine.readDenyCoversFileBelow(path.lexical, path.canonical)) {
             builtinOk = false;
+            state.readMayBeDenied = true;
             state.whyNotAllowed = u"it reads all of %1, which holds files that a Read deny rule covers"_s.arg(path.lexical);
         } else if (use.followsLinks && QFileInfo(path.canonical).isDir()) {
             // grep -R, find -L: links below lead wherever they point, and the command follows.
@@ -195,6 +206,7 @@ void BashDecision::checkFile(CommandState &state, const shell::ReadOnlyUse &use,
                 const QString target = canonicalPath(link);
                 noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, target, target, false), link);
                 builtinOk = false;
+                state.readMayBeDenied = true;
                 state.whyNotAllowed = u"it follows the link %1 below %2, which leads out of the project or to a denied file"_s.arg(
                     link, path.lexical);
             }

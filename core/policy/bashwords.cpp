@@ -164,10 +164,12 @@ const Word *BashDecision::wordThatMayBeAnOption(const shell::NormalisedCommand &
         // A glob's file names begin with its known start: "src/*.c" never names "--output=x".
         // Those that begin with a wildcard are looked at now in each working folder.
         if (word.has(WordFeature::Glob) && (word.text.startsWith(u'*') || word.text.startsWith(u'?') || word.text.startsWith(u'['))) {
-            if (word.text.contains(u'/') || folders.unknown || !m_globsAsUsual)
+            if (folders.unknown || !m_globsAsUsual)
                 return &word;
+            // What it expands to begins with what its first component matches ("*/" lists folders).
+            const QString first = word.text.section(u'/', 0, 0);
             for (const QString &folder : folders.candidates) {
-                const auto matches = expandLastComponent(folder, word.text);
+                const auto matches = expandLastComponent(folder, first);
                 if (!matches || std::any_of(matches->cbegin(), matches->cend(), [](const QString &match) {
                         return QFileInfo(match).fileName().startsWith(u'-');
                     }))
