@@ -223,7 +223,13 @@ Decision BashDecision::decide()
 // "git push", so a deny or ask rule that some value of them would match is asked about.
 std::pair<const CommandState *, const RuleEntry *> BashDecision::ruleOfUnknownWords() const
 {
+    if (!m_engine.hasCommandRules(Verdict::Deny) && !m_engine.hasCommandRules(Verdict::Ask))
+        return {nullptr, nullptr};
     for (const CommandState &state : m_commands) {
+        if (std::all_of(state.normalised.words.cbegin(), state.normalised.words.cend(),
+                        [](const Word &word) { return word.isStatic() && !word.has(WordFeature::Glob); })
+            && state.normalised.denyForms.isEmpty())
+            continue;
         QStringList lines;
         if (const QString line = unknownsLine(state.normalised.words); !line.isEmpty())
             lines << line;

@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <span>
 
 namespace gatehouse::policy::detail {
 
@@ -98,6 +99,8 @@ void BashDecision::findRunTimeVariables()
 // asked about (contained: the sandbox passes no such variable).
 void BashDecision::checkSecretVariables()
 {
+    if (!m_text.contains(u'$'))
+        return;
     static const QRegularExpression reference(u"\\$\\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)"_s);
     QSet<QString> setHere = m_runTimeVariables;
     for (const CommandState &state : std::as_const(m_commands))
@@ -141,9 +144,9 @@ bool BashDecision::substitutionGivesOnlyText(const Word &word) const
 const Word *BashDecision::wordThatMayBeAnOption(const shell::NormalisedCommand &n, const WorkingFolders &folders,
                                                 bool forwarded) const
 {
-    if (n.words.isEmpty() || optionsAreHarmless(n.name()))
+    if (n.words.size() < 2 || optionsAreHarmless(n.name()))
         return nullptr;
-    for (const Word &word : n.words.mid(1)) {
+    for (const Word &word : std::span(n.words).subspan(1)) {
         if (word.isStatic() && !word.has(WordFeature::Glob)) {
             if (word.text == u"--"_s && !forwarded)
                 return nullptr; // the end of the options

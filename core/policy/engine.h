@@ -68,6 +68,12 @@ public:
     /// (canonical command lines); a whole-tool "Bash" rule matches every line.
     const RuleEntry *matchCommandRule(Verdict verdict, const QStringList &lines) const;
 
+    /// Whether there is any Bash rule of @p verdict (a whole-tool rule included).
+    bool hasCommandRules(Verdict verdict) const
+    {
+        const CommandIndex &index = verdict == Verdict::Deny ? m_denyCommands : verdict == Verdict::Ask ? m_askCommands : m_allowCommands;
+        return !index.anyFirstWord.isEmpty() || !index.byFirstWord.isEmpty();
+    }
     /// The first Bash rule of @p verdict that some values of the unknown parts of any of @p lines
     /// would match (CommandPattern::mayMatch): lines of commands with words decided at run time.
     const RuleEntry *mayMatchCommandRule(Verdict verdict, const QStringList &lines) const;

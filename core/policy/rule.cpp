@@ -7,6 +7,8 @@
 #include <QUrl>
 #include <QVarLengthArray>
 
+#include <algorithm>
+
 namespace gatehouse::policy {
 namespace {
 
@@ -281,6 +283,12 @@ bool CommandPattern::mayMatch(const QString &line) const
 {
     if (m_everything)
         return true;
+    // Up to the first unknown of the line and the first wildcard of the rule both are literal:
+    // most rules name another program and part here.
+    const qsizetype known = line.indexOf(wildcardMarker);
+    const qsizetype common = std::min(known < 0 ? line.size() : known, m_fixedStart.size());
+    if (QStringView(line).left(common) != QStringView(m_fixedStart).left(common))
+        return false;
     if (patternsMeet(m_pattern, line))
         return true;
     // "prefix *" also matches the prefix alone.

@@ -230,6 +230,15 @@ QList<Risk> optionRisks(const NormalisedCommand &command)
     if (command.words.size() < 2)
         return risks;
     const QString name = command.name();
+    // Most commands have no table here: leave before copying their words.
+    static const QSet<QString> programs = [] {
+        QSet<QString> names{u"git"_s, u"make"_s, u"npm"_s, u"pnpm"_s, u"yarn"_s};
+        for (const DangerousOptions &table : dangerousOptions)
+            names.insert(table.program.toString().section(u' ', 0, 0));
+        return names;
+    }();
+    if (!programs.contains(name))
+        return risks;
     QList<Word> args = command.words.mid(1);
     QString program = name;
     if (name == u"git"_s) {

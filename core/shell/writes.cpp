@@ -227,13 +227,13 @@ QList<Word> argumentWrites(const NormalisedCommand &command, const SimpleCommand
     if (command.words.isEmpty() || command.dynamicName)
         return writes;
     const QString name = command.name();
-    const QList<Word> args = command.words.mid(1);
+    // The words are copied only for a command that writes through them.
     if (const auto it = writers().constFind(name); it != writers().constEnd())
-        writes << (*it)(args);
+        writes << (*it)(command.words.mid(1));
     else if (isRemoval(name))
-        writes << positional(args);
+        writes << positional(command.words.mid(1));
     else if (isCompiler(name))
-        writes << compilerWrites(args);
+        writes << compilerWrites(command.words.mid(1));
     return writes;
 }
 
