@@ -20,6 +20,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <utility>
 
 namespace gatehouse::policy {
@@ -91,6 +92,15 @@ private:
     void noteReadDeny(const RuleEntry *deny, const QString &path);
 
     QList<ResolvedPath> pathsOf(const shell::Word &word, const WorkingFolders &folders) const;
+    /// A glob whose wildcards are all in its last component, expanded now as bash would in each
+    /// working folder: each folder with the paths it matches there. std::nullopt when it cannot
+    /// be expanded exactly here (wildcards in folders, shopt or GLOBIGNORE, a locale-dependent class).
+    struct GlobMatches
+    {
+        ResolvedPath folder;
+        QStringList matches;
+    };
+    std::optional<QList<GlobMatches>> expandGlob(const shell::Word &glob, const WorkingFolders &folders) const;
     bool inWritable(const ResolvedPath &path) const;
     bool isCritical(const QString &path) const;
     QString project() const;

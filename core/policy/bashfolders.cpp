@@ -51,11 +51,10 @@ bool BashDecision::moveWorkingFolder(CommandState &state, WorkingFolders &folder
             targets << word;
     }
     // pushd alone swaps with the stack, pushd +N / -N rotates it: where it goes is the stack's.
-    const bool fromStack = name == u"pushd"_s
-                           && (targets.isEmpty() || targets.first().text.startsWith(u'+')
-                               || std::any_of(n.words.cbegin() + 1, n.words.cend(), [](const Word &word) {
-                                      return word.text.size() > 1 && word.text.startsWith(u'-') && word.text.at(1).isDigit();
-                                  }));
+    const auto rotates = [](const Word &word) {
+        return word.text.size() > 1 && (word.text.startsWith(u'+') || word.text.startsWith(u'-')) && word.text.at(1).isDigit();
+    };
+    const bool fromStack = name == u"pushd"_s && (targets.isEmpty() || std::any_of(n.words.cbegin() + 1, n.words.cend(), rotates));
     QList<ResolvedPath> next;
     if (stackOnly) {
         state.builtin = true;

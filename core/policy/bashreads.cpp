@@ -110,34 +110,44 @@ void BashDecision::checkRepositoryReads(CommandState &state, const shell::ReadOn
     state.whyNotAllowed = u"it can print files of the repository that a Read deny rule covers"_s;
 }
 
-// A glob whose wildcards are all in its last component, expanded as bash would now: each match
-// is checked like a file named directly. False when it cannot be expanded here.
+std::optional<QList<BashDecision::GlobMatches>> BashDecision::expandGlob(const Word &glob, const WorkingFolders &folders) const
+{
+    const qsizetype slash = glob.text.lastIndexOf(u'/');
+    const QString fixed = glob.text.left(slash + 1);
+    if (!m_globsAsUsual || fixed.contains(u'*') || fixed.contains(u'?') || fixed.contains(u'['))
+        return std::nullopt;
+    Word folderWord = glob;
+    folderWord.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : glob.text.left(slash));
+    folderWord.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
+    const QList<ResolvedPath> bases = pathsOf(folderWord, folders);
+    if (bases.isEmpty())
+        return std::nullopt;
+    QList<GlobMatches> expansions;
+    for (const ResolvedPath &base : bases) {
+        auto matches = expandLastComponent(base.canonical, glob.text.mid(slash + 1));
+        if (!matches)
+            return std::nullopt;
+        expansions << GlobMatches{base, std::move(*matches)};
+    }
+    return expansions;
+}
+
+// A glob expanded now: each match is checked like a file named directly. False when it cannot
+// be expanded here.
 bool BashDecision::checkGlob(CommandState &state, const shell::ReadOnlyUse &use, const Word &file, bool &builtinOk)
 {
     if (file.features & ~(static_cast<std::uint32_t>(WordFeature::Glob) | static_cast<std::uint32_t>(WordFeature::Quoted)))
         return false;
-    if (!m_globsAsUsual)
+    const auto expansions = expandGlob(file, state.folders);
+    if (!expansions)
         return false;
-    const qsizetype slash = file.text.lastIndexOf(u'/');
-    const QString last = file.text.mid(slash + 1);
-    const QString fixed = file.text.left(slash + 1);
-    if (fixed.contains(u'*') || fixed.contains(u'?') || fixed.contains(u'['))
-        return false;
-    Word folderWord = file;
-    folderWord.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : file.text.left(slash));
-    folderWord.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
-    const QList<ResolvedPath> bases = pathsOf(folderWord, state.folders);
-    if (bases.isEmpty())
-        return false;
-    for (const ResolvedPath &base : bases) {
-        const auto matches = expandLastComponent(base.canonical, last);
-        if (!matches)
-            return false;
+    for (const GlobMatches &expansion : *expansions) {
+        const ResolvedPath &base = expansion.folder;
         if (!m_engine.inWorkspace(base.lexical, base.canonical)) {
             builtinOk = false;
             state.whyNotAllowed = u"it reads %1, outside the project"_s.arg(file.raw);
         }
-        for (const QString &match : *matches) {
+        for (const QString &match : expansion.matches) {
             const ResolvedPath path = resolvePath(match, u"/"_s, m_home);
             if (use.readsContent)
                 noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);

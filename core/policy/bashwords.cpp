@@ -38,14 +38,15 @@ bool setsVariables(const QString &name)
     return setters.contains(name);
 }
 
-// The variables a word expands: $name, ${name...}, ${!name} (which expands another, unknown).
-QStringList expandedNames(const QString &raw, bool *indirect)
+// The variables @p text expands: $name, ${name...}, ${#name}, and ${!name} (which expands
+// another, unknown: @p indirect is set).
+QStringList expandedNames(const QString &text, bool *indirect = nullptr)
 {
-    static const QRegularExpression reference(u"\\$\\{?(!?)([A-Za-z_][A-Za-z0-9_]*)"_s);
+    static const QRegularExpression reference(u"\\$\\{?([#!]?)([A-Za-z_][A-Za-z0-9_]*)"_s);
     QStringList names;
-    for (auto it = reference.globalMatch(raw); it.hasNext();) {
+    for (auto it = reference.globalMatch(text); it.hasNext();) {
         const QRegularExpressionMatch match = it.next();
-        if (!match.captured(1).isEmpty())
+        if (indirect && match.captured(1) == u"!"_s)
             *indirect = true;
         names << match.captured(2);
     }
@@ -101,13 +102,11 @@ void BashDecision::checkSecretVariables()
 {
     if (!m_text.contains(u'$'))
         return;
-    static const QRegularExpression reference(u"\\$\\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)"_s);
     QSet<QString> setHere = m_runTimeVariables;
     for (const CommandState &state : std::as_const(m_commands))
         for (const shell::Assignment &assignment : state.source->assignments)
             setHere.insert(assignment.name);
-    for (auto it = reference.globalMatch(m_text); it.hasNext();) {
-        const QString name = it.next().captured(1);
+    for (const QString &name : expandedNames(m_text)) {
         if (!setHere.contains(name) && secrets::looksSecretName(name)) {
             m_risks << shell::Risk{u"secret-variable"_s,
                                    u"it expands $%1, a variable whose name says it holds a secret"_s.arg(name), true};

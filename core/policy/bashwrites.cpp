@@ -105,8 +105,8 @@ void BashDecision::checkRedirections(CommandState &state)
                 m_risks << Risk{u"network"_s, u"the redirection %1 %2 connects to another host"_s.arg(op, path.lexical), true};
                 continue;
             }
-            noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, output), path.lexical);
             if (!output) {
+                noteReadDeny(m_engine.matchPathRule(Verdict::Deny, u"Read"_s, path.lexical, path.canonical, false), path.lexical);
                 // The shell reads it for the command, whatever rule allows the command.
                 if (!m_engine.inWorkspace(path.lexical, path.canonical) && !isHarmlessInput(path.canonical))
                     m_risks << Risk{u"read-outside"_s, u"it reads %1, outside the project"_s.arg(path.lexical), true};
@@ -167,21 +167,13 @@ void BashDecision::checkArgumentWrites(CommandState &state)
         // A glob writes what it matches: each file it matches now, in a folder that must be
         // writable. One that cannot be expanded here is decided at run time.
         state.writesFiles = true;
-        const qsizetype slash = target.text.lastIndexOf(u'/');
-        Word folder = target;
-        folder.text = slash < 0 ? u"."_s : (slash == 0 ? u"/"_s : target.text.left(slash));
-        folder.features &= ~static_cast<std::uint32_t>(WordFeature::Glob);
-        const bool wildFolder = folder.text.contains(u'*') || folder.text.contains(u'?') || folder.text.contains(u'[');
-        const QList<ResolvedPath> bases = wildFolder ? QList<ResolvedPath>() : pathsOf(folder, state.folders);
-        if (bases.isEmpty() || !m_globsAsUsual)
+        const auto expansions = expandGlob(target, state.folders);
+        if (!expansions)
             decidedAtRunTime(target);
-        for (const ResolvedPath &base : bases) {
-            const auto matches = expandLastComponent(base.canonical, target.text.mid(slash + 1));
-            if (!matches)
-                decidedAtRunTime(target);
-            if (!removes && !inWritable(base))
-                checkWrite(state, base, how);
-            for (const QString &match : matches.value_or(QStringList()))
+        for (const GlobMatches &expansion : expansions.value_or(QList<GlobMatches>())) {
+            if (!removes && !inWritable(expansion.folder))
+                checkWrite(state, expansion.folder, how);
+            for (const QString &match : expansion.matches)
                 check(resolvePath(match, u"/"_s, m_home));
         }
     }
