@@ -6,6 +6,7 @@
 #include "shell/commands.h"
 #include "shell/syntax.h"
 
+#include "shelltestsupport.h"
 #include "testenv.h"
 
 #include <QTest>
@@ -13,24 +14,11 @@
 using namespace gatehouse::shell;
 using namespace Qt::StringLiterals;
 namespace test = gatehouse::test;
+using test::joined;
 
 namespace {
 
-ReadOnlyUse useOf(const QString &text)
-{
-    const ParseResult parsed = parse(text);
-    if (!parsed.ok || parsed.commands.isEmpty())
-        return {};
-    return readOnlyUse(normalise(parsed.commands.first()));
-}
-
-QString joined(const QList<Word> &words)
-{
-    QStringList texts;
-    for (const Word &word : words)
-        texts << word.text;
-    return texts.join(u' ');
-}
+ReadOnlyUse useOf(const QString &text) { return readOnlyUse(test::firstCommand(text)); }
 
 } // namespace
 

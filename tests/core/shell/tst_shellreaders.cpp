@@ -6,30 +6,18 @@
 #include "shell/commands.h"
 #include "shell/syntax.h"
 
+#include "shelltestsupport.h"
 #include "testenv.h"
 
 #include <QTest>
 
 using namespace gatehouse::shell;
 namespace test = gatehouse::test;
+using test::joined;
 
 namespace {
 
-NormalisedCommand normalised(const QString &text)
-{
-    const ParseResult parsed = parse(text);
-    if (!parsed.ok || parsed.commands.isEmpty())
-        return {};
-    return normalise(parsed.commands.first());
-}
-
-QString joined(const QList<Word> &words)
-{
-    QStringList texts;
-    for (const Word &word : words)
-        texts << word.text;
-    return texts.join(u' ');
-}
+NormalisedCommand normalised(const QString &text) { return test::firstCommand(text); }
 
 } // namespace
 
