@@ -14,10 +14,10 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QProcess>
-#include <QThread>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 using namespace gatehouse::sandbox;
@@ -104,9 +104,13 @@ double bare(const QString &project, const QString &command)
                                             command});
     process.waitForFinished(-1);
     const double elapsed = double(timer.nsecsElapsed()) / 1000.0;
-    // A QProcess may report the end a moment before the last write of the command's children is
-    // stamped; the staged run that follows would take those writes for the person's (a conflict).
-    QThread::msleep(20);
+    // The staged run that follows takes a file changed at or after its starting tick for the
+    // person's (a conflict), and files are stamped with the kernel's coarse clock: wait until
+    // that clock has moved past the tick of this run's last writes.
+    timespec last{};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &last);
+    for (timespec now = last; now.tv_sec == last.tv_sec && now.tv_nsec == last.tv_nsec;)
+        ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
     return elapsed;
 }
 
